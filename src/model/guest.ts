@@ -1,0 +1,142 @@
+// Domain XML (Domain.GetXMLDesc: 0 = live for a running guest, 2 = inactive/saved) -> the guest's configured
+// pinning, and the effective CPU set of every thread group by libvirt's rules (qemuProcessSetupPid).
+// Format: https://libvirt.org/formatdomain.html — <vcpu placement cpuset current>, <cputune><vcpupin vcpu
+// cpuset/><emulatorpin cpuset/><iothreadpin iothread cpuset/></cputune>, <iothreads>, <iothreadids>,
+// <numatune><memory mode nodeset placement/><memnode cellid mode nodeset/></numatune>, <cpu><numa><cell/>.
+import { cpusetParse, type CpuSet } from "./cpuset";
+import { topologyCpusOfNodes, type HostTopology } from "./topology";
+import { child, children, intAttr, kibOf, xmlParse } from "./xml";
+
+export type GuestState = "running" | "paused" | "shutoff" | "other";
+
+export interface Numatune {
+    mode: string;
+    nodeset: number[] | null;
+    placement: "static" | "auto";
+    memnodes: { cellid: number; mode: string; nodeset: number[] }[];
+}
+
+export interface GuestConfig {
+    name: string;
+    uuid: string;
+    /** libvirt's domain id; set in live XML of a running guest only */
+    id: number | null;
+    vcpuMax: number;
+    vcpuCurrent: number;
+    placement: "static" | "auto";
+    vcpuCpuset: number[] | null;
+    vcpupins: Map<number, number[]>;
+    emulatorpin: number[] | null;
+    iothreadIds: number[];
+    iothreadpins: Map<number, number[]>;
+    numatune: Numatune | null;
+    cells: { id: number; cpus: number[]; memoryKiB: number | null }[];
+    /** parts of the XML that could not be read (a malformed cpuset, say), in English */
+    problems: string[];
+}
+
+export function guestParse(xml: string): GuestConfig {
+    const root = xmlParse(xml, "domain XML", "domain");
+    const problems: string[] = [];
+    const set = (el: Element | null, attr: string, what: string): number[] | null => {
+        const v = el?.getAttribute(attr);
+        if (v === null || v === undefined) return null;
+        try { return cpusetParse(v) } catch (e) {
+            problems.push(`${what}: ${(e as Error).message}`);
+            return null;
+        }
+    };
+
+    const vcpu = child(root, "vcpu");
+    const vcpuMax = Number(vcpu?.textContent?.trim() || "1") || 1;
+    const vcpuCurrent = intAttr(vcpu, "current") ?? vcpuMax;
+    const cputune = child(root, "cputune");
+
+    const vcpupins = new Map<number, number[]>();
+    for (const p of children(cputune, "vcpupin")) {
+        const n = intAttr(p, "vcpu");
+        const s = set(p, "cpuset", `vcpupin ${n}`);
+        if (n !== null && s) vcpupins.set(n, s);
+    }
+    const iothreadpins = new Map<number, number[]>();
+    for (const p of children(cputune, "iothreadpin")) {
+        const n = intAttr(p, "iothread");
+        const s = set(p, "cpuset", `iothreadpin ${n}`);
+        if (n !== null && s) iothreadpins.set(n, s);
+    }
+    let iothreadIds = children(child(root, "iothreadids"), "iothread")
+        .map(t => intAttr(t, "id")).filter((n): n is number => n !== null);
+    if (iothreadIds.length === 0) {
+        const count = Number(child(root, "iothreads")?.textContent?.trim() || "0") || 0;
+        iothreadIds = Array.from({ length: count }, (_, i) => i + 1);
+    }
+
+    const nt = child(root, "numatune");
+    const mem = child(nt, "memory");
+    const numatune: Numatune | null = nt ? {
+        mode: mem?.getAttribute("mode") ?? "strict",
+        nodeset: set(mem, "nodeset", "numatune nodeset"),
+        placement: mem?.getAttribute("placement") === "auto" ? "auto" : "static",
+        memnodes: children(nt, "memnode").map(m => ({
+            cellid: intAttr(m, "cellid") ?? 0,
+            mode: m.getAttribute("mode") ?? "strict",
+            nodeset: set(m, "nodeset", "memnode nodeset") ?? [],
+        })),
+    } : null;
+
+    const cells = children(child(root, "cpu", "numa"), "cell").map((c, i) => ({
+        id: intAttr(c, "id") ?? i,
+        cpus: set(c, "cpus", "guest NUMA cell") ?? [],
+        memoryKiB: kibOf(c, "memory"),
+    }));
+
+    const id = intAttr(root, "id");
+    return {
+        name: child(root, "name")?.textContent ?? "",
+        uuid: child(root, "uuid")?.textContent?.trim() ?? "",
+        id: id !== null && id >= 0 ? id : null,
+        vcpuMax, vcpuCurrent,
+        placement: vcpu?.getAttribute("placement") === "auto" ? "auto" : "static",
+        vcpuCpuset: set(vcpu, "cpuset", "vcpu cpuset"),
+        vcpupins,
+        emulatorpin: set(child(cputune, "emulatorpin"), "cpuset", "emulatorpin"),
+        iothreadIds, iothreadpins, numatune, cells, problems,
+    };
+}
+
+/** Where a group's CPU set comes from, in libvirt's order of precedence. */
+export type EffectiveSource = "pin" | "auto" | "vcpu-cpuset" | "all";
+
+export interface EffectiveSet {
+    cpus: number[];
+    source: EffectiveSource;
+}
+
+export interface GuestEffective {
+    vcpus: Map<number, EffectiveSet>;
+    emulator: EffectiveSet;
+    iothreads: Map<number, EffectiveSet>;
+}
+
+/**
+ * The CPUs each thread group may run on: its own pin; else, with placement='auto', the CPUs of numad's
+ * nodeset (autoNodeset: libvirt reports it only through the live pin info, so the caller passes it when known);
+ * else <vcpu cpuset>; else every online CPU. libvirt ignores <vcpu cpuset> with placement='auto'.
+ */
+export function guestEffective(guest: GuestConfig, host: HostTopology, autoNodeset?: CpuSet | null): GuestEffective {
+    const fallback = (): EffectiveSet => {
+        if (guest.placement === "auto" && autoNodeset && autoNodeset.length)
+            return { cpus: topologyCpusOfNodes(host, autoNodeset), source: "auto" };
+        if (guest.placement !== "auto" && guest.vcpuCpuset)
+            return { cpus: guest.vcpuCpuset, source: "vcpu-cpuset" };
+        return { cpus: host.online, source: "all" };
+    };
+    const of = (pin: number[] | null | undefined): EffectiveSet => pin ? { cpus: pin, source: "pin" } : fallback();
+    const vcpus = new Map<number, EffectiveSet>();
+    for (let n = 0; n < guest.vcpuCurrent; n++)
+        vcpus.set(n, of(guest.vcpupins.get(n)));
+    const iothreads = new Map<number, EffectiveSet>();
+    for (const id of guest.iothreadIds)
+        iothreads.set(id, of(guest.iothreadpins.get(id)));
+    return { vcpus, emulator: of(guest.emulatorpin), iothreads };
+}

@@ -1,0 +1,143 @@
+// Verdicts: for a guest under a policy, where each thread group runs (CPUs, NUMA nodes, LLC groups), and what
+// is wrong. The page shows the first finding as the guest's label and every finding in its details.
+import { cpusetEqual, cpusetIsSubset, cpusetMinus, cpusetUnion, type CpuSet } from "./cpuset";
+import { guestEffective, type EffectiveSource, type GuestConfig, type GuestEffective, type GuestState } from "./guest";
+import { policyTarget, type Policy, type TargetRefusal } from "./policy";
+import { threadDrifts, threadExpected, type GuestThread } from "./threads";
+import { topologyIsSingleNode, topologyLlcsOf, topologyNodesOf, type HostTopology } from "./topology";
+
+export interface GroupPlacement {
+    cpus: number[];
+    nodes: number[];
+    llcs: number[];
+    source: EffectiveSource | "threads";
+}
+
+export interface DriftingThread {
+    thread: GuestThread;
+    expected: number[];
+}
+
+export type Finding =
+    | { kind: "vcpus-unpinned" }
+    | { kind: "emulator-elsewhere"; nodes: number[]; llcs: number[]; cpus: number[] }
+    | { kind: "drift"; threads: DriftingThread[] }
+    | { kind: "vcpus-span"; nodes: number[] }
+    | { kind: "memory-elsewhere"; nodes: number[] }
+    | { kind: "not-persisted"; groups: ("vcpus" | "emulator" | "iothreads")[] }
+    | { kind: "single-node" }
+    | { kind: "aligned" };
+
+export type VerdictKind = Finding["kind"];
+
+/** Order of the findings, most important first: the first is the guest's verdict. */
+export const VERDICT_ORDER: readonly VerdictKind[] = [
+    "vcpus-unpinned", "emulator-elsewhere", "drift", "vcpus-span", "memory-elsewhere", "not-persisted",
+    "single-node", "aligned",
+];
+
+export interface GuestPlacementInput {
+    host: HostTopology;
+    state: GuestState;
+    persistent: boolean;
+    /** live XML for a running guest, else the saved XML */
+    config: GuestConfig;
+    /** the saved (inactive) XML of a persistent running guest, to find pins a restart would lose */
+    saved?: GuestConfig | null;
+    /** threads from the /proc snapshot, for running guests when the reader could read them */
+    threads?: GuestThread[] | null;
+    autoNodeset?: CpuSet | null;
+    policy: Policy;
+}
+
+export interface GuestPlacement {
+    effective: GuestEffective;
+    vcpus: GroupPlacement;
+    vcpusPinned: boolean;
+    emulator: GroupPlacement;
+    iothreads: Map<number, GroupPlacement>;
+    /** kernel workers (vhost, kvm-nx-lpage-re) from the snapshot: actual CPUs */
+    kernel: GroupPlacement | null;
+    memoryNodes: number[] | null;
+    target: { ok: true; cpus: number[]; llcFallback: boolean } | { ok: false; refusal: TargetRefusal };
+    findings: Finding[];
+    verdict: Finding;
+}
+
+function groupOf(host: HostTopology, cpus: number[], source: GroupPlacement["source"]): GroupPlacement {
+    return { cpus, nodes: topologyNodesOf(host, cpus), llcs: topologyLlcsOf(host, cpus), source };
+}
+
+/** Are the emulator's CPUs where the policy wants them, i.e. inside the target? */
+export function placementAligned(emulatorCpus: CpuSet, target: CpuSet): boolean {
+    return cpusetIsSubset(emulatorCpus, target);
+}
+
+function memoryNodesOf(config: GuestConfig): number[] | null {
+    const nt = config.numatune;
+    if (!nt || nt.placement === "auto") return null;
+    const sets = [...(nt.nodeset ? [nt.nodeset] : []), ...nt.memnodes.map(m => m.nodeset)];
+    return sets.length ? cpusetUnion(...sets) : null;
+}
+
+function pinsDiffer(a: GuestEffective, b: GuestEffective): ("vcpus" | "emulator" | "iothreads")[] {
+    const out: ("vcpus" | "emulator" | "iothreads")[] = [];
+    const mapDiffers = (x: Map<number, { cpus: number[] }>, y: Map<number, { cpus: number[] }>) =>
+        [...x].some(([k, v]) => { const o = y.get(k); return o !== undefined && !cpusetEqual(v.cpus, o.cpus) });
+    if (mapDiffers(a.vcpus, b.vcpus)) out.push("vcpus");
+    if (!cpusetEqual(a.emulator.cpus, b.emulator.cpus)) out.push("emulator");
+    if (mapDiffers(a.iothreads, b.iothreads)) out.push("iothreads");
+    return out;
+}
+
+export function placementCompute(input: GuestPlacementInput): GuestPlacement {
+    const { host, config, policy } = input;
+    const running = input.state === "running" || input.state === "paused";
+    const effective = guestEffective(config, host, input.autoNodeset);
+    const vcpuSets = [...effective.vcpus.values()];
+    const vcpusPinned = vcpuSets.length > 0 && vcpuSets.every(v => v.source !== "all");
+    const vcpus = groupOf(host, cpusetUnion(...vcpuSets.map(v => v.cpus)),
+                          vcpuSets.every(v => v.source === "pin") ? "pin" : (vcpuSets.find(v => v.source !== "pin")?.source ?? "all"));
+    const emulator = groupOf(host, effective.emulator.cpus, effective.emulator.source);
+    const iothreads = new Map([...effective.iothreads].map(([id, e]) => [id, groupOf(host, e.cpus, e.source)]));
+    const threads = running ? input.threads ?? null : null;
+    const kernelThreads = threads?.filter(t => t.role.kind === "vhost" || t.role.kind === "kernel-worker") ?? [];
+    const kernel = kernelThreads.length ? groupOf(host, cpusetUnion(...kernelThreads.map(t => t.cpus)), "threads") : null;
+    const memoryNodes = memoryNodesOf(config);
+    const target = policyTarget(host, policy, vcpus.cpus, vcpusPinned);
+    const singleNode = topologyIsSingleNode(host);
+
+    const findings: Finding[] = [];
+    if (!vcpusPinned && !(singleNode && policy.kind === "node"))
+        findings.push({ kind: "vcpus-unpinned" });
+    if (target.ok && !placementAligned(emulator.cpus, target.cpus)) {
+        const outside = cpusetMinus(emulator.cpus, target.cpus);
+        findings.push({
+            kind: "emulator-elsewhere", cpus: outside,
+            nodes: cpusetMinus(topologyNodesOf(host, outside), vcpus.nodes),
+            llcs: cpusetMinus(topologyLlcsOf(host, outside), vcpus.llcs),
+        });
+    }
+    if (threads) {
+        const drifting = threads.filter(t => threadDrifts(t, effective))
+            .map(t => ({ thread: t, expected: threadExpected(t.role, effective).cpus ?? [] }));
+        if (drifting.length) findings.push({ kind: "drift", threads: drifting });
+    }
+    if (vcpusPinned && vcpus.nodes.length > 1)
+        findings.push({ kind: "vcpus-span", nodes: vcpus.nodes });
+    if (memoryNodes && vcpusPinned) {
+        const away = cpusetMinus(memoryNodes, vcpus.nodes);
+        if (away.length) findings.push({ kind: "memory-elsewhere", nodes: away });
+    }
+    if (running && input.persistent && input.saved) {
+        const groups = pinsDiffer(effective, guestEffective(input.saved, host, input.autoNodeset));
+        if (groups.length) findings.push({ kind: "not-persisted", groups });
+    }
+    if (findings.length === 0)
+        findings.push(singleNode && policy.kind === "node" ? { kind: "single-node" } : { kind: "aligned" });
+    findings.sort((a, b) => VERDICT_ORDER.indexOf(a.kind) - VERDICT_ORDER.indexOf(b.kind));
+    return {
+        effective, vcpus, vcpusPinned, emulator, iothreads, kernel, memoryNodes, target, findings,
+        verdict: findings[0]!,
+    };
+}

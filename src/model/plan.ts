@@ -1,0 +1,69 @@
+// What "Align emulator threads" would change for a guest under a policy: the target CPU set and the steps.
+// Steps follow the guest's state: running + persistent -> live, then config; running transient -> live only;
+// shut off -> config only. Each step is its own PinEmulator call (flag 1 = live, 2 = config). The target of
+// each step comes from the vCPUs of the XML that step changes (live XML for live, saved XML for config).
+import { cpusetUnion } from "./cpuset";
+import { guestEffective, type GuestConfig, type GuestState } from "./guest";
+import { placementAligned } from "./placement";
+import { policyTarget, type Policy, type TargetRefusal } from "./policy";
+import type { HostTopology } from "./topology";
+
+export type StepWhere = "live" | "config";
+
+export interface PlanStep {
+    where: StepWhere;
+    /** libvirt-dbus flag: 1 = VIR_DOMAIN_AFFECT_LIVE, 2 = VIR_DOMAIN_AFFECT_CONFIG */
+    flag: 1 | 2;
+    current: number[];
+    /** whether current comes from an emulatorpin, or is the fallback (no pin) */
+    currentPinned: boolean;
+    target: number[];
+}
+
+export type Plan =
+    | { kind: "refused"; where: StepWhere; refusal: TargetRefusal }
+    | { kind: "nothing"; targets: { where: StepWhere; target: number[] }[] }
+    | { kind: "change"; steps: PlanStep[]; unchanged: { where: StepWhere; target: number[] }[] };
+
+export interface PlanInput {
+    host: HostTopology;
+    state: GuestState;
+    persistent: boolean;
+    /** live XML of a running guest; null when shut off */
+    live: GuestConfig | null;
+    /** saved XML; null for a transient guest */
+    saved: GuestConfig | null;
+    policy: Policy;
+    autoNodeset?: number[] | null;
+}
+
+export function planAlign(input: PlanInput): Plan {
+    const running = input.state === "running" || input.state === "paused";
+    const wanted: { where: StepWhere; config: GuestConfig }[] = [];
+    if (running && input.live) wanted.push({ where: "live", config: input.live });
+    if (input.persistent && input.saved) wanted.push({ where: "config", config: input.saved });
+
+    const steps: PlanStep[] = [];
+    const unchanged: { where: StepWhere; target: number[] }[] = [];
+    for (const { where, config } of wanted) {
+        const eff = guestEffective(config, input.host, where === "live" ? input.autoNodeset : null);
+        const vcpuSets = [...eff.vcpus.values()];
+        const pinned = vcpuSets.length > 0 && vcpuSets.every(v => v.source !== "all");
+        const t = policyTarget(input.host, input.policy, cpusetUnion(...vcpuSets.map(v => v.cpus)), pinned);
+        if (!t.ok)
+            return { kind: "refused", where, refusal: t.refusal };
+        const current = eff.emulator.cpus;
+        if (placementAligned(current, t.cpus) && !(input.policy.kind === "custom" && current.join() !== t.cpus.join()))
+            unchanged.push({ where, target: t.cpus });
+        else
+            steps.push({ where, flag: where === "live" ? 1 : 2, current, currentPinned: eff.emulator.source === "pin", target: t.cpus });
+    }
+    if (steps.length === 0)
+        return { kind: "nothing", targets: unchanged };
+    return { kind: "change", steps, unchanged };
+}
+
+/** The virsh commands a step is equivalent to (shown in the dialog, copyable). argv, never a shell string. */
+export function planCommand(name: string, step: PlanStep, cpus: string): string[] {
+    return ["virsh", "emulatorpin", name, cpus, step.where === "live" ? "--live" : "--config"];
+}

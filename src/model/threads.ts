@@ -1,0 +1,164 @@
+// The /proc snapshot: what the host reader (src/host) prints in one spawn, and what it means.
+//
+// Format, version 1: UTF-8 text, one record per line, fields separated by one TAB; the last field of a
+// record runs to the end of the line (so thread and guest names may hold spaces). Lines:
+//   numa-placement-snapshot<TAB>1                 first line: format and version
+//   G<TAB>PID<TAB>NAME                            a running guest's QEMU process; T lines that follow are its
+//   T<TAB>TID<TAB>CPUS<TAB>COMM                   threads: /proc/PID/task/TID/comm and its Cpus_allowed_list
+//   K<TAB>PID<TAB>CPUS<TAB>COMM                   a kernel thread outside any guest whose name ties it to
+//                                                 one (legacy "vhost-QEMUPID", "kvm-pit/QEMUPID")
+//   S<TAB>NAME<TAB>REASON                         a guest that was skipped (stopped during the read, unreadable)
+//   E<TAB>MESSAGE                                 a problem of the read as a whole (e.g. no access to /run/libvirt)
+// Unknown record types are ignored (a newer reader may add some); a malformed line is reported, not fatal.
+import { cpusetEqual, cpusetIsSubset, cpusetParse, cpusetUnion } from "./cpuset";
+import type { GuestEffective } from "./guest";
+
+export interface RawThread {
+    tid: number;
+    cpus: number[];
+    comm: string;
+}
+
+export interface SnapshotGuest {
+    pid: number;
+    name: string;
+    threads: RawThread[];
+}
+
+export interface Snapshot {
+    guests: Map<string, SnapshotGuest>;
+    kernelThreads: RawThread[];
+    skipped: { name: string; reason: string }[];
+    problems: string[];
+}
+
+export const SNAPSHOT_MAGIC = "numa-placement-snapshot";
+
+export function snapshotParse(text: string): Snapshot {
+    const snap: Snapshot = { guests: new Map(), kernelThreads: [], skipped: [], problems: [] };
+    const lines = text.split("\n");
+    if (lines[0]?.split("\t")[0] !== SNAPSHOT_MAGIC) {
+        snap.problems.push("the thread reader's output is not a snapshot");
+        return snap;
+    }
+    let current: SnapshotGuest | null = null;
+    const bad = (n: number, why: string) => snap.problems.push(`line ${n + 1}: ${why}`);
+    const thread = (f: string[], n: number): RawThread | null => {
+        if (f.length < 4 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed thread record"); return null }
+        let cpus: number[];
+        try { cpus = cpusetParse(f[2]!) } catch { bad(n, `unreadable CPU list "${f[2]}"`); return null }
+        return { tid: Number(f[1]), cpus, comm: f.slice(3).join("\t") };
+    };
+    lines.slice(1).forEach((line, i) => {
+        const n = i + 1;
+        if (line === "") return;
+        const f = line.split("\t");
+        switch (f[0]) {
+        case "G":
+            if (f.length < 3 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed guest record"); current = null; return }
+            current = { pid: Number(f[1]), name: f.slice(2).join("\t"), threads: [] };
+            snap.guests.set(current.name, current);
+            return;
+        case "T": {
+            const t = thread(f, n);
+            if (t && current) current.threads.push(t);
+            else if (t) bad(n, "thread record outside a guest");
+            return;
+        }
+        case "K": {
+            const t = thread(f, n);
+            if (t) snap.kernelThreads.push(t);
+            return;
+        }
+        case "S":
+            snap.skipped.push({ name: f[1] ?? "", reason: f.slice(2).join("\t") });
+            return;
+        case "E":
+            snap.problems.push(f.slice(1).join("\t"));
+            return;
+        default:
+            return;
+        }
+    });
+    // a guest that vanished mid-read may leave a G with no threads: report it as skipped
+    for (const [name, g] of snap.guests) {
+        if (g.threads.length === 0) {
+            snap.guests.delete(name);
+            snap.skipped.push({ name, reason: "its process ended during the read" });
+        }
+    }
+    return snap;
+}
+
+export type ThreadRole =
+    | { kind: "vcpu"; index: number }
+    | { kind: "emulator"; main: boolean }
+    | { kind: "monitor" }
+    | { kind: "iothread"; id: number }
+    | { kind: "vhost"; kernelThread: boolean }
+    | { kind: "kernel-worker" };
+
+export interface GuestThread extends RawThread {
+    role: ThreadRole;
+}
+
+/** What a thread's name says it is (TID = PID is QEMU's main thread). */
+export function threadRole(comm: string, tid: number, pid: number, outsideProcess = false): ThreadRole {
+    let m: RegExpMatchArray | null;
+    if ((m = comm.match(/^CPU (\d+)\/(KVM|TCG|HVF|WHPX|NVMM)$/))) return { kind: "vcpu", index: Number(m[1]) };
+    if (comm === "IO mon_iothread") return { kind: "monitor" };
+    if ((m = comm.match(/^IO iothread(\d+)$/))) return { kind: "iothread", id: Number(m[1]) };
+    if (/^vhost-\d+$/.test(comm)) return { kind: "vhost", kernelThread: outsideProcess };
+    if (comm.startsWith("kvm-nx-lpage-re") || comm.startsWith("kvm-pit/")) return { kind: "kernel-worker" };
+    return { kind: "emulator", main: tid === pid };
+}
+
+/** The threads of one guest: those inside its process, plus the kernel threads whose name carries its PID. */
+export function guestThreads(snap: Snapshot, name: string): GuestThread[] | null {
+    const g = snap.guests.get(name);
+    if (!g) return null;
+    const inside = g.threads.map(t => ({ ...t, role: threadRole(t.comm, t.tid, g.pid) }));
+    const suffix = new RegExp(`^(vhost-|kvm-pit/)${g.pid}$`);
+    const outside = snap.kernelThreads.filter(t => suffix.test(t.comm))
+        .map(t => ({ ...t, role: threadRole(t.comm, t.tid, g.pid, true) }));
+    return [...inside, ...outside];
+}
+
+export type ThreadGroup = "vcpus" | "emulator" | "iothreads" | "kernel";
+
+export function threadGroup(role: ThreadRole): ThreadGroup {
+    switch (role.kind) {
+    case "vcpu": return "vcpus";
+    case "emulator": case "monitor": return "emulator";
+    case "iothread": return "iothreads";
+    case "vhost": case "kernel-worker": return "kernel";
+    }
+}
+
+export interface ThreadExpectation {
+    /** the CPUs the configuration gives this thread; null when nothing configures it */
+    cpus: number[] | null;
+    /** "exact": actual must equal cpus; "within": actual must stay inside cpus */
+    match: "exact" | "within";
+}
+
+/**
+ * What a thread's configured CPUs are: vCPU n -> its vcpupin chain; emulator, monitor and vhost workers (which
+ * live in the emulator cgroup) -> the emulator set; I/O thread n -> its iothreadpin chain; kvm-nx-lpage-re and
+ * kvm-pit sit in one vCPU's group, so they must stay within the vCPUs' CPUs.
+ */
+export function threadExpected(role: ThreadRole, eff: GuestEffective): ThreadExpectation {
+    switch (role.kind) {
+    case "vcpu": return { cpus: eff.vcpus.get(role.index)?.cpus ?? null, match: "exact" };
+    case "emulator": case "monitor": case "vhost": return { cpus: eff.emulator.cpus, match: "exact" };
+    case "iothread": return { cpus: eff.iothreads.get(role.id)?.cpus ?? eff.emulator.cpus, match: "exact" };
+    case "kernel-worker": return { cpus: cpusetUnion(...[...eff.vcpus.values()].map(v => v.cpus)), match: "within" };
+    }
+}
+
+/** Drift: the kernel lets the thread run somewhere other than its configuration says. */
+export function threadDrifts(t: GuestThread, eff: GuestEffective): boolean {
+    const exp = threadExpected(t.role, eff);
+    if (!exp.cpus) return false;
+    return exp.match === "exact" ? !cpusetEqual(t.cpus, exp.cpus) : !cpusetIsSubset(t.cpus, exp.cpus);
+}

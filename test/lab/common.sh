@@ -1,0 +1,49 @@
+# Shared by up.sh and down.sh: where the lab keeps what it started, and how it stops it.
+# Everything the lab starts is recorded as "PID COMM" under $STATE/pids/NAME; it is stopped by that PID only,
+# and only while /proc/PID/comm still says COMM (PIDs wrap quickly on small machines).
+STATE=${NUMA_LAB_STATE:-/run/numa-placement-lab}
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$LAB_DIR/../.." && pwd)
+VIRSH=(virsh -q -c qemu:///system)
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+
+record_pid() { # NAME PID
+    local comm
+    comm=$(cat "/proc/$2/comm" 2>/dev/null) || { log "process $2 ($1) vanished right after start"; return 1; }
+    mkdir -p "$STATE/pids"
+    printf '%s %s\n' "$2" "$comm" > "$STATE/pids/$1"
+}
+
+recorded_pid() { # NAME -> prints PID when that process is still the one we started
+    local f="$STATE/pids/$1" pid comm now
+    [ -f "$f" ] || return 1
+    read -r pid comm < "$f"
+    now=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+    [ "$now" = "$comm" ] || return 1
+    printf '%s\n' "$pid"
+}
+
+stop_recorded() { # NAME [group]: SIGTERM the recorded PID (or its process group), wait, then forget it
+    local pid i
+    if pid=$(recorded_pid "$1"); then
+        log "stopping $1 (pid $pid)"
+        if [ "${2:-}" = group ]; then kill -TERM -- "-$pid" 2>/dev/null; else kill -TERM "$pid" 2>/dev/null; fi
+        for i in $(seq 50); do [ -e "/proc/$pid" ] || break; sleep 0.2; done
+        if [ -e "/proc/$pid" ]; then
+            log "$1 (pid $pid) ignored SIGTERM for 10 s; sending SIGKILL"
+            if [ "${2:-}" = group ]; then kill -KILL -- "-$pid" 2>/dev/null; else kill -KILL "$pid" 2>/dev/null; fi
+        fi
+    fi
+    rm -f "$STATE/pids/$1"
+}
+
+probe() { node "$LAB_DIR/probe.mjs" "$@"; }
+
+bus_has_owner() { # NAME
+    busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus NameHasOwner s "$1" 2>/dev/null | grep -q true
+}
+
+bus_owner_pid() { # NAME
+    busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus GetConnectionUnixProcessID s "$1" | awk '{print $2}'
+}

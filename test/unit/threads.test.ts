@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { guestEffective } from "../../src/model/guest";
+import { guestThreads, snapshotParse, threadDrifts, threadRole } from "../../src/model/threads";
+import { guestOf, hostOf, snapshotOf } from "./fixtures";
+
+const roles = (name: string, guest: string) =>
+    guestThreads(snapshotOf(name), guest)!.map(t => [t.tid, t.comm, t.role]);
+
+describe("snapshotParse and roles", () => {
+    it("Linux 6.4+: the vhost worker is a thread of the QEMU process", () => {
+        expect(roles("linux-6.4-vhost-inside", "rhel64")).toEqual([
+            [4242, "qemu-system-x86", { kind: "emulator", main: true }],
+            [4243, "qemu-system-x86", { kind: "emulator", main: false }],
+            [4244, "IO mon_iothread", { kind: "monitor" }],
+            [4245, "CPU 0/KVM", { kind: "vcpu", index: 0 }],
+            [4246, "CPU 1/KVM", { kind: "vcpu", index: 1 }],
+            [4247, "vhost-4242", { kind: "vhost", kernelThread: false }],
+            [4249, "kvm-nx-lpage-re", { kind: "kernel-worker" }],
+        ]);
+    });
+
+    it("older kernels: vhost-PID and kvm-pit/PID kernel threads outside the process belong to that PID only", () => {
+        const t = guestThreads(snapshotOf("legacy-vhost-kthread"), "rhel64")!;
+        const outside = t.filter(x => x.tid >= 4248);
+        expect(outside.map(x => [x.comm, x.role])).toEqual([
+            ["vhost-4242", { kind: "vhost", kernelThread: true }],
+            ["kvm-pit/4242", { kind: "kernel-worker" }],
+        ]);
+        expect(t.some(x => x.comm === "vhost-5000")).toBe(false);
+    });
+
+    it("a guest that vanished mid-read is skipped and reported, a bad line too, never fatal", () => {
+        const snap = snapshotOf("vanished-mid-read");
+        expect([...snap.guests.keys()]).toEqual(["alive"]);
+        expect(snap.skipped).toEqual([
+            { name: "gone-before-read", reason: "No such process" },
+            { name: "gone-during-read", reason: "its process ended during the read" },
+        ]);
+        expect(snap.problems).toEqual(["line 7: malformed thread record"]);
+        expect(guestThreads(snap, "alive")!.map(t => t.role.kind)).toEqual(["emulator", "vcpu"]);
+        expect(guestThreads(snap, "gone-during-read")).toBeNull();
+    });
+
+    it("names with spaces and odd characters stay whole; the rest are emulator threads", () => {
+        const snap = snapshotOf("odd-names");
+        const name = '<b>web</b> "prod" & $(rm -rf /); `id`';
+        expect([...snap.guests.keys()]).toEqual([name]);
+        expect(roles("odd-names", name).map(([, comm, role]) => [comm, (role as { kind: string }).kind])).toEqual([
+            ["qemu-system-x86", "emulator"], ["call_rcu", "emulator"], ["SPICE Worker", "emulator"], ["worker", "emulator"],
+            ["CPU 0/KVM", "vcpu"], ["IO iothread1", "iothread"], ["IO drive0", "emulator"],
+        ]);
+        expect(snap.problems).toEqual([]);
+    });
+
+    it("refuses output that is not a snapshot", () => {
+        expect(snapshotParse("bash: python3: not found\n").problems).toEqual(["the thread reader's output is not a snapshot"]);
+    });
+
+    it("knows TCG vCPUs", () => {
+        expect(threadRole("CPU 12/TCG", 1, 2)).toEqual({ kind: "vcpu", index: 12 });
+    });
+});
+
+describe("drift", () => {
+    const host = hostOf("article-4node");
+
+    it("flags the vhost kernel thread that did not follow a live emulatorpin", () => {
+        const live = guestOf("rhel64-live");
+        live.emulatorpin = [1, 3, 5, 7, 9, 11];
+        const eff = guestEffective(live, host);
+        const t = guestThreads(snapshotOf("legacy-vhost-kthread"), "rhel64")!;
+        expect(t.filter(x => threadDrifts(x, eff)).map(x => x.comm)).toEqual(["vhost-4242"]);
+    });
+
+    it("nothing drifts when every thread is where its configuration says", () => {
+        const eff = guestEffective(guestOf("rhel64-live"), host);
+        const t = guestThreads(snapshotOf("linux-6.4-vhost-inside"), "rhel64")!;
+        expect(t.filter(x => threadDrifts(x, eff))).toEqual([]);
+    });
+});
