@@ -40,6 +40,9 @@ declare namespace cockpit {
         subscribe(match: DBusMatch, callback: (path: string, iface: string, signal: string, args: unknown[]) => void, rule?: boolean): Subscription;
         addEventListener(event: "close", callback: (event: Event, options: { problem?: string }) => void): void;
         removeEventListener(event: "close", callback: (event: Event, options: { problem?: string }) => void): void;
+        /** the bus name's owner changed; owner is null when the name vanished */
+        addEventListener(event: "owner", callback: (event: Event, owner: string | null) => void): void;
+        removeEventListener(event: "owner", callback: (event: Event, owner: string | null) => void): void;
         close(problem?: string): void;
         wait(): Promise<void>;
     }

@@ -47,3 +47,15 @@ bus_has_owner() { # NAME
 bus_owner_pid() { # NAME
     busctl --system call org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus GetConnectionUnixProcessID s "$1" | awk '{print $2}'
 }
+
+# A bus-activated service the lab started may have been started again by the bus since (after it stopped);
+# it is still the lab's: point the record at the name's current owner when that is the same program.
+refresh_bus_record() { # NAME BUSNAME
+    local f="$STATE/pids/$1" pid comm owner
+    [ -f "$f" ] || return 0
+    recorded_pid "$1" >/dev/null && return 0
+    read -r pid comm < "$f"
+    owner=$(bus_owner_pid "$2" 2>/dev/null) || return 0
+    [ -n "$owner" ] && [ "$(cat "/proc/$owner/comm" 2>/dev/null)" = "$comm" ] && printf '%s %s\n' "$owner" "$comm" > "$f"
+    return 0
+}

@@ -8,6 +8,8 @@ source "$(dirname "$0")/common.sh"
 "$LAB_DIR/guests.sh" down
 stop_recorded keepalive
 stop_recorded cockpit-ws group
+refresh_bus_record libvirt-dbus org.libvirt
+refresh_bus_record polkit org.freedesktop.PolicyKit1
 stop_recorded libvirt-dbus
 stop_recorded polkit
 stop_recorded libvirtd

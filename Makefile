@@ -1,0 +1,71 @@
+# cockpit-numa-placement
+PACKAGE := numa-placement
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_DIR := $(DESTDIR)$(PREFIX)/share/cockpit/$(PACKAGE)
+METAINFO_DIR := $(DESTDIR)$(PREFIX)/share/metainfo
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+SOURCES := $(shell find src po -type f 2>/dev/null) manifest.json build.js package-lock.json
+
+.PHONY: all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
+        typecheck lint screenshot pot clean
+
+all: dist/index.js
+
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+dist/index.js: $(NODE_MODULES_STAMP) $(SOURCES)
+	node build.js
+
+build: dist/index.js
+
+watch: $(NODE_MODULES_STAMP)
+	node build.js --watch
+
+install: dist/index.js
+	mkdir -p $(INSTALL_DIR) $(METAINFO_DIR)
+	rm -rf $(INSTALL_DIR)/*
+	cp -r dist/* $(INSTALL_DIR)/
+	cp org.cockpit_project.numa_placement.metainfo.xml $(METAINFO_DIR)/
+
+devel-install: dist/index.js
+	mkdir -p ~/.local/share/cockpit
+	ln -sfn $(CURDIR)/dist ~/.local/share/cockpit/$(PACKAGE)
+
+devel-uninstall:
+	rm -f ~/.local/share/cockpit/$(PACKAGE)
+
+uninstall:
+	rm -rf $(INSTALL_DIR)
+	rm -f $(METAINFO_DIR)/org.cockpit_project.numa_placement.metainfo.xml
+
+# the local lab: packages, daemons, cockpit-ws on 127.0.0.1:9090 and demo guests (see README)
+lab:
+	bash test/lab/up.sh
+
+lab-down:
+	bash test/lab/down.sh
+
+typecheck: $(NODE_MODULES_STAMP)
+	npx tsc --noEmit -p .
+
+lint: $(NODE_MODULES_STAMP)
+	npx eslint src test build.js
+
+check-unit: $(NODE_MODULES_STAMP)
+	npx vitest run
+
+check-e2e: $(NODE_MODULES_STAMP)
+	npx vitest run --config test/e2e/vitest.config.ts
+
+# everything: typecheck, lint, unit tests, and e2e against a lab it brings up and takes down
+check:
+	bash test/check.sh
+
+screenshot: dist/index.js
+	node test/screenshot.mjs
+
+clean:
+	rm -rf dist

@@ -1,0 +1,97 @@
+// The one place that talks to libvirt-dbus (org.libvirt): a call wrapper that unwraps variants once and turns
+// D-Bus and libvirt errors into a few kinds the page can explain.
+
+export type Bus = "system" | "session";
+
+export type LibvirtErrorKind =
+    | "no-libvirt-dbus"   // org.libvirt is not on the bus (not installed or not running)
+    | "no-libvirtd"       // libvirt-dbus answers but cannot reach libvirtd
+    | "denied"            // not authorized (polkit, no admin rights)
+    | "vanished"          // the domain no longer exists
+    | "other";
+
+export class LibvirtError extends Error {
+    readonly kind: LibvirtErrorKind;
+    readonly dbusName: string;
+    constructor(kind: LibvirtErrorKind, message: string, dbusName: string) {
+        super(message);
+        this.name = "LibvirtError";
+        this.kind = kind;
+        this.dbusName = dbusName;
+    }
+}
+
+const clients = new Map<Bus, cockpit.DBusClient>();
+
+export function libvirtClient(bus: Bus): cockpit.DBusClient {
+    let client = clients.get(bus);
+    if (!client) {
+        client = cockpit.dbus("org.libvirt", { bus, superuser: bus === "system" ? "try" : undefined });
+        const c = client;
+        // a closed client (libvirt-dbus gone, bridge restarted) is replaced on the next call
+        client.addEventListener("close", () => { if (clients.get(bus) === c) clients.delete(bus) });
+        clients.set(bus, client);
+    }
+    return client;
+}
+
+/** Drops the cached clients, so that the next call opens new channels (used when recovering). */
+export function libvirtReset(): void {
+    for (const c of clients.values()) c.close();
+    clients.clear();
+}
+
+interface Variant { t: string; v: unknown }
+
+function isVariant(x: unknown): x is Variant {
+    return typeof x === "object" && x !== null && "t" in x && "v" in x && Object.keys(x).length === 2;
+}
+
+/** cockpit.dbus gives variants as {t, v}; properties from GetAll may come wrapped twice. */
+export function unwrapVariants(x: unknown): unknown {
+    while (isVariant(x)) x = x.v;
+    if (Array.isArray(x)) return x.map(unwrapVariants);
+    if (typeof x === "object" && x !== null)
+        return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, unwrapVariants(v)]));
+    return x;
+}
+
+export function libvirtErrorOf(e: unknown): LibvirtError {
+    if (e instanceof LibvirtError) return e;
+    const err = (e ?? {}) as Partial<cockpit.BasicError>;
+    const name = err.name ?? err.problem ?? "";
+    const message = err.message ?? String(e);
+    let kind: LibvirtErrorKind = "other";
+    if (/ServiceUnknown|NameHasNoOwner|Spawn\.|NoReply/.test(name) || err.problem === "not-found")
+        kind = "no-libvirt-dbus";
+    else if (/libvirt-sock|Failed to connect socket|no connection driver|Cannot recv data|connection.*closed|not running/i.test(message))
+        kind = "no-libvirtd";
+    else if (/AccessDenied|access-denied|not-authorized|InteractiveAuthorizationRequired/.test(name) || /authoriz|access denied|Permission denied/i.test(message))
+        kind = "denied";
+    else if (/UnknownObject|UnknownMethod/.test(name) || /Domain not found|no domain with matching/i.test(message))
+        kind = "vanished";
+    return new LibvirtError(kind, message, name);
+}
+
+/** Calls a libvirt-dbus method and returns its out arguments with variants unwrapped. */
+export async function libvirtCall(bus: Bus, path: string, iface: string, method: string, args: unknown[]): Promise<unknown[]> {
+    try {
+        const reply = await libvirtClient(bus).call(path, iface, method, args, { timeout: 30000 });
+        return unwrapVariants(reply) as unknown[];
+    } catch (e) {
+        throw libvirtErrorOf(e);
+    }
+}
+
+/** Calls back when libvirt-dbus appears on or leaves the bus (owner null). */
+export function libvirtOwnerWatch(bus: Bus, callback: (owner: string | null) => void): () => void {
+    const client = libvirtClient(bus);
+    const handler = (_ev: Event, owner: string | null) => callback(owner);
+    client.addEventListener("owner", handler);
+    return () => client.removeEventListener("owner", handler);
+}
+
+export function libvirtSubscribe(bus: Bus, match: cockpit.DBusMatch,
+                                 callback: (path: string, member: string, args: unknown[]) => void): cockpit.Subscription {
+    return libvirtClient(bus).subscribe(match, (path, _iface, signal, args) => callback(path, signal, unwrapVariants(args) as unknown[]));
+}

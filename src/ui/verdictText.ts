@@ -1,0 +1,48 @@
+// Words for the model's findings: a short label and one sentence that says why and names the fix.
+import { cpusetFormat } from "../model/cpuset";
+import type { Finding, VerdictKind } from "../model/placement";
+import type { PolicyKind } from "../model/policy";
+import { _, format } from "./i18n";
+
+export type LabelColor = "green" | "orange" | "red" | "blue" | "grey" | "purple";
+
+export const nodesText = (nodes: number[]): string =>
+    nodes.length === 0 ? _("none") : cockpit.ngettext("node $0", "nodes $0", nodes.length).replace("$0", nodes.join(", "));
+
+export function verdictLabel(kind: VerdictKind): { text: string; color: LabelColor } {
+    switch (kind) {
+    case "aligned": return { text: _("Aligned"), color: "green" };
+    case "single-node": return { text: _("Single node"), color: "blue" };
+    case "emulator-elsewhere": return { text: _("Emulator on other nodes"), color: "orange" };
+    case "vcpus-unpinned": return { text: _("vCPUs not pinned"), color: "grey" };
+    case "vcpus-span": return { text: _("vCPUs span nodes"), color: "orange" };
+    case "drift": return { text: _("Drift"), color: "red" };
+    case "not-persisted": return { text: _("Not persisted"), color: "purple" };
+    case "memory-elsewhere": return { text: _("Memory on other nodes"), color: "orange" };
+    }
+}
+
+export function findingSentence(f: Finding, policy: PolicyKind): string {
+    switch (f.kind) {
+    case "aligned":
+        return _("The emulator threads run where the vCPUs are; nothing to do.");
+    case "single-node":
+        return _("This host has one NUMA node, so emulator threads and vCPUs always share it; the LLC, vCPU and housekeeping policies can still be stricter.");
+    case "emulator-elsewhere":
+        if (policy === "node" || f.nodes.length > 0)
+            return format(_("The emulator threads may run on $0, away from the vCPUs: align them to pin them next to the vCPUs."), nodesText(f.nodes));
+        if (policy === "llc")
+            return format(_("The emulator threads may run outside the vCPUs' last-level caches (CPUs $0): align them."), cpusetFormat(f.cpus));
+        return format(_("The emulator threads may run on CPUs $0, outside the target of this policy: align them."), cpusetFormat(f.cpus));
+    case "vcpus-unpinned":
+        return _("The vCPUs may run on any CPU, so there is nowhere to align the emulator with: pin the vCPUs first (virsh vcpupin).");
+    case "vcpus-span":
+        return format(_("The vCPUs are pinned across $0: memory and emulator threads cannot be near all of them; pin the vCPUs within one node."), nodesText(f.nodes));
+    case "drift":
+        return format(_("$0 thread(s) run on other CPUs than configured (for example a vhost worker that did not follow a live emulatorpin): align again with “also move threads that did not follow”."), f.threads.length);
+    case "not-persisted":
+        return format(_("The running guest's pins ($0) differ from its saved config, so a restart loses them: apply them to the config too."), f.groups.join(", "));
+    case "memory-elsewhere":
+        return format(_("Its memory (numatune) is on $0, where its vCPUs do not run: change numatune to the vCPUs' nodes."), nodesText(f.nodes));
+    }
+}

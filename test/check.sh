@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# make check: typecheck, lint, unit tests, then the end-to-end suite against the local lab, which it brings up
+# and takes down again (also when a test fails; KEEP_LAB=1 leaves it running). Every suite runs even when an
+# earlier one failed. The last line is the total of every suite: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RESULTS=$(mktemp -d)
+trap 'rm -rf "$RESULTS"' EXIT
+
+# the toolchain first: a fresh Debian machine has Node.js but not the project's modules
+[ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+
+step() { # NAME COMMAND...: a check that is one pass or one failure
+    local name=$1; shift
+    echo "=== $name"
+    if "$@"; then echo "pass 1 0 0" > "$RESULTS/$name"; echo "$name: passed"
+    else echo "pass 0 1 0" > "$RESULTS/$name"; echo "$name: FAILED"; fi
+}
+
+suite() { # NAME CONFIG-ARGS...: a vitest suite, counted test by test from its JSON report
+    local name=$1; shift
+    echo "=== $name"
+    npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$RESULTS/$name.json"
+    node -e '
+        const fs = require("fs");
+        const [file, out, name] = process.argv.slice(1);
+        let p = 0, f = 1, s = 0;
+        try {
+            const r = JSON.parse(fs.readFileSync(file, "utf8"));
+            p = r.numPassedTests; f = r.numFailedTests + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
+            s = r.numPendingTests + r.numTodoTests;
+        } catch { console.log(name + ": no report (the suite did not run)") }
+        fs.writeFileSync(out, `pass ${p} ${f} ${s}\n`);
+        console.log(`${name}: ${p} passed, ${f} failed, ${s} skipped`);
+    ' "$RESULTS/$name.json" "$RESULTS/$name" "$name"
+}
+
+step typecheck npx tsc --noEmit -p .
+step lint npx eslint src test build.js
+step build node build.js
+suite unit
+
+echo "=== lab"
+if bash test/lab/up.sh; then
+    suite e2e --config test/e2e/vitest.config.ts
+else
+    echo "lab: FAILED to come up; the end-to-end suite did not run"
+    echo "pass 0 1 0" > "$RESULTS/e2e"
+fi
+if [ "${KEEP_LAB:-0}" != 1 ]; then
+    bash test/lab/down.sh || echo "lab-down reported a problem"
+fi
+
+echo "=== summary"
+passed=0 failed=0 skipped=0
+for f in "$RESULTS"/*; do
+    case "$f" in *.json) continue;; esac
+    read -r _ p fl s < "$f"
+    printf '%-10s %s passed, %s failed, %s skipped\n' "$(basename "$f")" "$p" "$fl" "$s"
+    passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
+done
+mkdir -p test-results
+echo "$passed passed, $failed failed, $skipped skipped" | tee test-results/summary.txt
+[ "$failed" -eq 0 ]
