@@ -7,7 +7,7 @@ METAINFO_DIR := $(DESTDIR)$(PREFIX)/share/metainfo
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 SOURCES := $(shell find src po -type f 2>/dev/null) manifest.json build.js package-lock.json
 
-.PHONY: all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
+.PHONY: numa-lab numa-lab-down check-numa all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
         typecheck lint screenshot pot clean
 
 all: dist/index.js
@@ -28,6 +28,8 @@ install: dist/index.js
 	mkdir -p $(INSTALL_DIR) $(METAINFO_DIR)
 	rm -rf $(INSTALL_DIR)/*
 	cp -r dist/* $(INSTALL_DIR)/
+	# Cockpit serves FILE.gz compressed when FILE is absent, as its own packages do
+	for gz in $(INSTALL_DIR)/*.gz; do [ -e "$$gz" ] && rm -f "$${gz%.gz}"; done; true
 	cp org.cockpit_project.numa_placement.metainfo.xml $(METAINFO_DIR)/
 
 devel-install: dist/index.js
@@ -69,3 +71,13 @@ screenshot: dist/index.js
 
 clean:
 	rm -rf dist
+
+# the NUMA lab: the article's 4-node host as a nested VM (see README); NUMA_LAB_NO_CPUSET=1 for the drift case
+numa-lab:
+	bash test/numa-lab/up.sh
+
+numa-lab-down:
+	bash test/numa-lab/down.sh
+
+check-numa: $(NODE_MODULES_STAMP)
+	npx vitest run --config test/e2e-numa/vitest.config.ts

@@ -89,7 +89,8 @@ const options = {
                 if (result.errors.length) return;
                 writeStatic();
                 if (production) {
-                    for (const f of ["index.js", "index.css"]) {
+                    // Cockpit serves NAME.gz for NAME, compressed on the wire: `make install` ships only these
+                    for (const f of ["index.js", "index.css", ...fs.readdirSync(outdir).filter(f => /^po\..*\.js$/.test(f))]) {
                         const p = path.join(outdir, f);
                         fs.writeFileSync(p + ".gz", zlib.gzipSync(fs.readFileSync(p), { level: 9 }));
                     }

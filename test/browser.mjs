@@ -29,11 +29,36 @@ export async function browserOpen({ locale = "en-US" } = {}) {
     };
 }
 
-/** Opens the page inside the full Cockpit shell and returns the plugin's frame once the page has loaded. */
-export async function shellOpen(page, { timeout = 30000 } = {}) {
-    await page.goto(`${COCKPIT}/numa-placement`, { timeout });
-    const frameEl = await page.waitForSelector(`iframe[name="${PLUGIN_FRAME}"]`, { timeout, state: "attached" });
+/**
+ * Opens the page inside the full Cockpit shell, logging in on Cockpit's login page when it asks (the NUMA lab
+ * has password login; the local lab none), and returns the plugin's frame once the page has loaded.
+ */
+export async function shellOpen(page, { timeout = 30000, base = COCKPIT, user = null, password = null, admin = false } = {}) {
+    await page.goto(`${base}/numa-placement`, { timeout });
+    const frameSel = `iframe[name="${PLUGIN_FRAME}"]`;
+    const first = await page.waitForSelector(`${frameSel}, #login-user-input`, { timeout, state: "attached" });
+    if (await first.getAttribute("id") === "login-user-input") {
+        if (!user) throw new Error("Cockpit asks for a login and none was given");
+        await page.fill("#login-user-input", user);
+        await page.fill("#login-password-input", password);
+        await page.click("#login-button");
+    }
+    const frameEl = await page.waitForSelector(frameSel, { timeout, state: "attached" });
+    if (admin) await adminAccessOn(page, password, { timeout });
     const frame = await frameEl.contentFrame();
     await frame.waitForSelector("[data-page-status]:not([data-page-status='loading'])", { timeout });
     return frame;
+}
+
+/** Turns on Cockpit's administrative access from the shell's top bar (a sudo password prompt). */
+export async function adminAccessOn(page, password, { timeout = 30000 } = {}) {
+    const button = page.locator("button", { hasText: "Limited access" });
+    await button.first().waitFor({ timeout }).catch(() => null);
+    if (await button.count() === 0) return; // already administrative
+    await button.first().click();
+    const pw = page.locator(".pf-v6-c-modal-box input[type=password], [role=dialog] input[type=password]");
+    await pw.first().waitFor({ timeout });
+    await pw.first().fill(password);
+    await page.locator("[role=dialog] button", { hasText: "Authenticate" }).first().click();
+    await page.locator("button", { hasText: "Administrative access" }).first().waitFor({ timeout });
 }

@@ -4,7 +4,6 @@ import { libvirtCall, type Bus } from "./dbus";
 
 const CONNECT = "org.libvirt.Connect";
 const DOMAIN = "org.libvirt.Domain";
-const PROPS = "org.freedesktop.DBus.Properties";
 
 /** libvirt-dbus object of the QEMU driver's connection (qemu:///system on the system bus) */
 export const QEMU_PATH = "/org/libvirt/QEMU";
@@ -14,47 +13,33 @@ export const AFFECT_LIVE = 1;
 export const AFFECT_CONFIG = 2;
 export const XML_INACTIVE = 2;
 
-export interface DomainProps {
-    path: string;
-    name: string;
-    uuid: string;
-    active: boolean;
-    persistent: boolean;
-    id: number;
-}
+/** virConnectListAllDomains flags */
+export const LIST_PERSISTENT = 4;
 
-export async function domainsList({ bus }: { bus: Bus }): Promise<string[]> {
-    const [paths] = await libvirtCall(bus, QEMU_PATH, CONNECT, "ListDomains", [0]);
+export async function domainsList({ bus, flags = 0 }: { bus: Bus; flags?: number }): Promise<string[]> {
+    const [paths] = await libvirtCall(bus, QEMU_PATH, CONNECT, "ListDomains", [flags]);
     return (paths as string[]).slice().sort();
 }
 
-export async function domainPropsGet({ bus, path }: { bus: Bus; path: string }): Promise<DomainProps> {
-    const [props] = await libvirtCall(bus, path, PROPS, "GetAll", [DOMAIN]);
-    const p = props as Record<string, unknown>;
-    return {
-        path,
-        name: String(p.Name ?? ""),
-        uuid: String(p.UUID ?? ""),
-        active: Boolean(p.Active),
-        persistent: Boolean(p.Persistent),
-        id: Number(p.Id ?? 0),
-    };
+/** Every domain's state in one call: name -> state (VIR_DOMAIN_STATS_STATE). */
+export async function domainStatesGet({ bus }: { bus: Bus }): Promise<Map<string, GuestState>> {
+    const [records] = await libvirtCall(bus, QEMU_PATH, CONNECT, "GetAllDomainStats", [1, 0]);
+    const out = new Map<string, GuestState>();
+    for (const [name, params] of records as [string, Record<string, number>][]) {
+        const code = params["state.state"] ?? 0;
+        out.set(name, domainStateOf(code));
+    }
+    return out;
 }
 
 /** virDomainState -> the model's states */
 export function domainStateOf(code: number): GuestState {
     switch (code) {
-    case 1: case 2: return "running"; // running, blocked
+    case 1: case 2: case 4: return "running"; // running, blocked, shutting down (its threads still run)
     case 3: case 7: return "paused";  // paused, pmsuspended
-    case 4: case 5: case 6: return "shutoff"; // shutting down counts as running below; crashed and shutoff are off
+    case 5: case 6: return "shutoff"; // shut off, crashed
     default: return "other";
     }
-}
-
-export async function domainStateGet({ bus, path }: { bus: Bus; path: string }): Promise<GuestState> {
-    const [state] = await libvirtCall(bus, path, DOMAIN, "GetState", [0]);
-    const code = (state as number[])[0] ?? 0;
-    return code === 4 ? "running" : domainStateOf(code);
 }
 
 export async function domainXmlGet({ bus, path, inactive }: { bus: Bus; path: string; inactive: boolean }): Promise<string> {
@@ -71,4 +56,11 @@ export async function capabilitiesGet({ bus }: { bus: Bus }): Promise<string> {
 export async function nodeCpuMapGet({ bus }: { bus: Bus }): Promise<boolean[]> {
     const [map] = await libvirtCall(bus, QEMU_PATH, CONNECT, "NodeGetCPUMap", [0]);
     return map as boolean[];
+}
+
+/** Memory of one NUMA cell in KiB: { total, free } from NodeGetMemoryStats(cell, 0). */
+export async function nodeMemoryGet({ bus, cell }: { bus: Bus; cell: number }): Promise<{ total: number | null; free: number | null }> {
+    const [stats] = await libvirtCall(bus, QEMU_PATH, CONNECT, "NodeGetMemoryStats", [cell, 0]);
+    const s = stats as Record<string, number>;
+    return { total: s.total ?? null, free: s.free ?? null };
 }

@@ -1,7 +1,7 @@
 // Loads the host topology and every guest of one connection, parsed by the model.
 import { guestParse, type GuestConfig, type GuestState } from "../model/guest";
 import { topologyParse, type HostTopology } from "../model/topology";
-import { capabilitiesGet, domainPropsGet, domainStateGet, domainsList, domainXmlGet, nodeCpuMapGet } from "./api";
+import { LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet, nodeMemoryGet } from "./api";
 import { libvirtErrorOf, type Bus } from "./dbus";
 
 export interface GuestRecord {
@@ -17,32 +17,53 @@ export interface GuestRecord {
     saved: GuestConfig | null;
 }
 
+export interface HostRecord {
+    topology: HostTopology;
+    /** node id -> free memory in KiB, where libvirt could tell */
+    memoryFree: Map<number, number>;
+}
+
+/** The host's topology: static while the page is open, read once (and again after libvirt came back). */
 export async function hostLoad({ bus }: { bus: Bus }): Promise<HostTopology> {
     const [caps, cpumap] = await Promise.all([capabilitiesGet({ bus }), nodeCpuMapGet({ bus })]);
     return topologyParse(caps, cpumap);
 }
 
-export async function guestLoad({ bus, path }: { bus: Bus; path: string }): Promise<GuestRecord> {
-    const [props, state] = await Promise.all([domainPropsGet({ bus, path }), domainStateGet({ bus, path })]);
-    const running = state === "running" || state === "paused";
-    const [xml, savedXml] = await Promise.all([
-        domainXmlGet({ bus, path, inactive: false }),
-        props.persistent && running ? domainXmlGet({ bus, path, inactive: true }) : Promise.resolve(null),
-    ]);
-    const config = guestParse(xml);
-    return {
-        bus, path, name: props.name, uuid: props.uuid, state, persistent: props.persistent, config,
-        saved: props.persistent ? (savedXml ? guestParse(savedXml) : config) : null,
-    };
+/** Free memory per node; a node without stats (memory-only on some kernels) is left out. */
+export async function hostMemoryLoad({ bus, topology }: { bus: Bus; topology: HostTopology }): Promise<Map<number, number>> {
+    const free = new Map<number, number>();
+    await Promise.all(topology.nodes.map(n => nodeMemoryGet({ bus, cell: n.id }).then(
+        m => { if (m.free !== null) free.set(n.id, m.free) },
+        () => { /* shown without free memory */ })));
+    return free;
 }
 
-/** Every guest of the connection; guests that vanish while being read are left out. */
+/**
+ * Every guest of the connection, in few calls: the lists of all and of persistent domains, every state in one
+ * GetAllDomainStats, then per guest its XML (and the saved XML of a running persistent guest).
+ * Guests that vanish while being read are left out.
+ */
 export async function guestsLoad({ bus }: { bus: Bus }): Promise<GuestRecord[]> {
-    const paths = await domainsList({ bus });
-    const results = await Promise.all(paths.map(path => guestLoad({ bus, path }).catch(e => {
-        const err = libvirtErrorOf(e);
-        if (err.kind === "vanished") return null;
-        throw err;
-    })));
+    const [paths, persistentPaths, states] = await Promise.all([
+        domainsList({ bus }), domainsList({ bus, flags: LIST_PERSISTENT }), domainStatesGet({ bus }),
+    ]);
+    const persistent = new Set(persistentPaths);
+    const one = async (path: string): Promise<GuestRecord | null> => {
+        try {
+            const config = guestParse(await domainXmlGet({ bus, path, inactive: false }));
+            const state = states.get(config.name) ?? (config.id !== null ? "running" : "shutoff");
+            const running = state === "running" || state === "paused";
+            const isPersistent = persistent.has(path);
+            const saved = isPersistent
+                ? (running ? guestParse(await domainXmlGet({ bus, path, inactive: true })) : config)
+                : null;
+            return { bus, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved };
+        } catch (e) {
+            const err = libvirtErrorOf(e);
+            if (err.kind === "vanished") return null;
+            throw err;
+        }
+    };
+    const results = await Promise.all(paths.map(one));
     return results.filter((g): g is GuestRecord => g !== null).sort((a, b) => a.name.localeCompare(b.name));
 }

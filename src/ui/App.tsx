@@ -1,43 +1,62 @@
-// The page: the host's guests and where their threads run.
-import React, { useMemo } from "react";
+// The page: the host's NUMA map and its guests, with where their threads run.
+import React, { useMemo, useState } from "react";
+import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
+import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
 import type { Policy } from "../model/policy";
 import { GuestsTable, type GuestRow } from "./GuestsTable";
+import { HostMap } from "./HostMap";
 import { _ } from "./i18n";
 import { LibvirtProblemState, LoadingState, NoGuestsState } from "./StatusViews";
 import { useHostData } from "./useHostData";
+import { usePermission } from "./usePermission";
 
 const POLICY: Policy = { kind: "node" };
 
 export const App = () => {
     const data = useHostData("system");
+    const admin = usePermission();
+    const [selected, setSelected] = useState<string | null>(null);
 
     const rows: GuestRow[] = useMemo(() => {
         if (data.status !== "ready") return [];
         return data.guests.map(guest => ({
             guest,
             placement: placementCompute({
-                host: data.host, state: guest.state, persistent: guest.persistent,
+                host: data.host.topology, state: guest.state, persistent: guest.persistent,
                 config: guest.config, saved: guest.saved, policy: POLICY,
             }),
         }));
     }, [data]);
+    const selectedRow = rows.find(r => r.guest.path === selected) ?? null;
 
     let body: React.ReactNode;
     if (data.status === "loading") body = <LoadingState />;
     else if (data.status === "error") body = <LibvirtProblemState error={data.error} onRetry={data.reload} />;
     else if (rows.length === 0) body = <NoGuestsState />;
-    else body = <GuestsTable rows={rows} policy={POLICY.kind} />;
+    else body = <GuestsTable rows={rows} policy={POLICY.kind} selected={selected} onSelect={setSelected} />;
 
     return (
-        <Page data-page-status={data.status} isContentFilled>
+        <Page data-page-status={data.status} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"} isContentFilled>
             <PageSection>
-                <Card>
-                    <CardHeader><CardTitle component="h2">{_("Virtual machines")}</CardTitle></CardHeader>
-                    <CardBody>{body}</CardBody>
-                </Card>
+                <div className="np-stack">
+                    {admin === false && (
+                        <Alert variant="info" isInline data-testid="limited-access"
+                               title={_("Limited access: this page is read-only")}>
+                            {_("It shows what this user can read. Changing pins needs administrative access: use “Turn on administrative access” in the top bar.")}
+                        </Alert>
+                    )}
+                    {data.status === "ready" && (
+                        <HostMap host={data.host} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
+                                 guestName={selectedRow?.guest.name ?? null} />
+                    )}
+                    <Card>
+                        <CardHeader><CardTitle component="h2">{_("Virtual machines")}</CardTitle></CardHeader>
+                        <CardBody>{body}</CardBody>
+                    </Card>
+                </div>
             </PageSection>
         </Page>
     );

@@ -33,7 +33,14 @@ const GroupCell = ({ group, unpinnedText }: { group: GroupPlacement; unpinnedTex
     </>
 );
 
-export const GuestsTable = ({ rows, policy }: { rows: GuestRow[]; policy: PolicyKind }) => (
+interface Props {
+    rows: GuestRow[];
+    policy: PolicyKind;
+    selected: string | null;
+    onSelect: (path: string | null) => void;
+}
+
+export const GuestsTable = ({ rows, policy, selected, onSelect }: Props) => (
     <Table aria-label={_("Virtual machines")} variant="compact" data-testid="guests">
         <Thead>
             <Tr>
@@ -49,7 +56,10 @@ export const GuestsTable = ({ rows, policy }: { rows: GuestRow[]; policy: Policy
             {rows.map(({ guest, placement }) => {
                 const label = verdictLabel(placement.verdict.kind);
                 return (
-                    <Tr key={guest.path} data-guest={guest.name} data-state={guest.state} data-verdict={placement.verdict.kind}>
+                    <Tr key={guest.path} data-guest={guest.name} data-state={guest.state} data-verdict={placement.verdict.kind}
+                        isClickable isRowSelected={selected === guest.path}
+                        onRowClick={() => onSelect(selected === guest.path ? null : guest.path)}
+                        aria-label={guest.name}>
                         <Td dataLabel={_("Name")}>
                             {guest.name}
                             {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}

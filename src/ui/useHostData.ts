@@ -1,14 +1,16 @@
 // The page's data: host topology and guests of one libvirt connection, kept current by libvirt-dbus signals.
+// The topology is read once (it does not change while the page is open); guests are read again on every
+// domain event or tunable change, coalesced; free memory per node follows without holding the page up.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { libvirtErrorOf, libvirtOwnerWatch, libvirtReset, libvirtSubscribe, type Bus, type LibvirtError } from "../libvirt/dbus";
 import { QEMU_PATH } from "../libvirt/api";
-import { guestsLoad, hostLoad, type GuestRecord } from "../libvirt/guests";
+import { libvirtErrorOf, libvirtOwnerWatch, libvirtReset, libvirtSubscribe, type Bus, type LibvirtError } from "../libvirt/dbus";
+import { guestsLoad, hostLoad, hostMemoryLoad, type GuestRecord, type HostRecord } from "../libvirt/guests";
 import type { HostTopology } from "../model/topology";
 
 export type HostData =
     | { status: "loading" }
     | { status: "error"; error: LibvirtError }
-    | { status: "ready"; host: HostTopology; guests: GuestRecord[] };
+    | { status: "ready"; host: HostRecord; guests: GuestRecord[] };
 
 const RETRY_MS = 5000;
 const COALESCE_MS = 250;
@@ -18,20 +20,31 @@ export function useHostData(bus: Bus): HostData & { reload: () => void } {
     // bumped when the connection is dropped after an error, so that the signal subscriptions are made again
     const [epoch, setEpoch] = useState(0);
     const generation = useRef(0);
+    const topology = useRef<HostTopology | null>(null);
+    const memoryFree = useRef(new Map<number, number>());
     const timer = useRef<number | null>(null);
 
     const load = useCallback(async () => {
         const mine = ++generation.current;
         try {
-            const [host, guests] = await Promise.all([hostLoad({ bus }), guestsLoad({ bus })]);
-            if (mine === generation.current) setData({ status: "ready", host, guests });
+            const [topo, guests] = await Promise.all([
+                topology.current ? Promise.resolve(topology.current) : hostLoad({ bus }),
+                guestsLoad({ bus }),
+            ]);
+            if (mine !== generation.current) return;
+            topology.current = topo;
+            setData({ status: "ready", host: { topology: topo, memoryFree: memoryFree.current }, guests });
+            const free = await hostMemoryLoad({ bus, topology: topo });
+            if (mine !== generation.current) return;
+            memoryFree.current = free;
+            setData({ status: "ready", host: { topology: topo, memoryFree: free }, guests });
         } catch (e) {
-            if (mine === generation.current) {
-                // a failed connection is reopened on the next try
-                libvirtReset();
-                setEpoch(n => n + 1);
-                setData({ status: "error", error: libvirtErrorOf(e) });
-            }
+            if (mine !== generation.current) return;
+            // a failed connection is reopened on the next try; the topology is read again then
+            libvirtReset();
+            topology.current = null;
+            setEpoch(n => n + 1);
+            setData({ status: "error", error: libvirtErrorOf(e) });
         }
     }, [bus]);
 

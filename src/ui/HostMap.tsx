@@ -1,0 +1,105 @@
+// The host's NUMA map: a box per node with its CPUs as cells, grouped by LLC group, SMT siblings side by side;
+// a selected guest's thread groups colour the cells where they may run.
+import React from "react";
+import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
+import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/index.js";
+import type { HostRecord } from "../libvirt/guests";
+import { cpusetFormat } from "../model/cpuset";
+import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";
+import { _, format } from "./i18n";
+
+export const roleText = (role: MapRole): string => ({
+    vcpu: _("vCPUs"), emulator: _("Emulator threads"), iothread: _("I/O threads"), kernel: _("Kernel workers (vhost)"),
+})[role];
+
+export const sizeText = (kib: number): string =>
+    kib >= 1024 * 1024 ? format(_("$0 GiB"), (kib / 1024 / 1024).toFixed(1)) : format(_("$0 MiB"), Math.round(kib / 1024));
+
+interface Props {
+    host: HostRecord;
+    /** CPU -> the selected guest's groups there */
+    roles: Map<number, Set<MapRole>> | null;
+    guestName: string | null;
+}
+
+export const HostMap = ({ host, roles, guestName }: Props) => {
+    const topo = host.topology;
+    const nodes = mapLayout(topo);
+    return (
+        <Card data-testid="host-map">
+            <CardHeader>
+                <CardTitle component="h2">
+                    {guestName ? format(_("Host NUMA nodes: where $0 may run"), guestName) : _("Host NUMA nodes")}
+                </CardTitle>
+            </CardHeader>
+            <CardBody>
+                {!topo.llcKnown && <p className="np-note">{_("This host does not report its last-level caches: CPUs are grouped by NUMA node only.")}</p>}
+                <div className="np-map">
+                    {nodes.map(n => {
+                        const cpus = n.groups.flatMap(g => g.cores.flat());
+                        const free = host.memoryFree.get(n.id);
+                        const dist = n.distances.map(([id, d]) => format(_("node $0: $1"), id, d)).join(", ");
+                        return (
+                            <section key={n.id} className="np-node" data-node={n.id} data-cpus={cpusetFormat(cpus)}
+                                     aria-label={format(_("NUMA node $0"), n.id)}>
+                                <header className="np-node-head">
+                                    <Tooltip content={dist ? format(_("Distances: $0"), dist) : _("No distances reported")}>
+                                        <strong tabIndex={0}>{format(_("Node $0"), n.id)}</strong>
+                                    </Tooltip>
+                                    <span className="np-node-cpus">{cpus.length ? format(_("CPUs $0"), cpusetFormat(cpus)) : _("memory only")}</span>
+                                    {n.memoryKiB !== null && (
+                                        <small className="np-node-mem">
+                                            {free !== undefined
+                                                ? format(_("$0 of $1 free"), sizeText(free), sizeText(n.memoryKiB))
+                                                : sizeText(n.memoryKiB)}
+                                        </small>
+                                    )}
+                                </header>
+                                {n.groups.map(g => (
+                                    <div key={String(g.llc)} className="np-llc" data-llc={g.llc ?? ""}>
+                                        {g.llc !== null && (
+                                            <span className="np-llc-label">
+                                                {format(_("L$0 #$1"), topo.llcs[g.llc]!.level, g.llc)}
+                                            </span>
+                                        )}
+                                        <div className="np-cores">
+                                            {g.cores.map(core => (
+                                                <span key={core[0]} className="np-core">
+                                                    {core.map(cpu => {
+                                                        const r = roles?.get(cpu);
+                                                        const online = topo.cpus.get(cpu)?.online ?? false;
+                                                        const label = [format(_("CPU $0"), cpu), !online ? _("offline") : "",
+                                                            ...MAP_ROLES.filter(x => r?.has(x)).map(roleText)].filter(Boolean).join(", ");
+                                                        return (
+                                                            <span key={cpu} className="np-cpu" data-cpu={cpu} data-online={online}
+                                                                  data-roles={r ? MAP_ROLES.filter(x => r.has(x)).join(" ") : ""}
+                                                                  title={label} aria-label={label} role="img">
+                                                                {cpu}
+                                                                {r && (
+                                                                    <span className="np-marks">
+                                                                        {MAP_ROLES.filter(x => r.has(x)).map(x => <span key={x} className="np-mark" data-role={x} />)}
+                                                                    </span>
+                                                                )}
+                                                            </span>
+                                                        );
+                                                    })}
+                                                </span>
+                                            ))}
+                                        </div>
+                                    </div>
+                                ))}
+                            </section>
+                        );
+                    })}
+                </div>
+                {roles && (
+                    <ul className="np-legend" aria-label={_("Legend")}>
+                        {MAP_ROLES.map(role => (
+                            <li key={role}><span className="np-mark np-swatch" data-role={role} aria-hidden="true" />{roleText(role)}</li>
+                        ))}
+                    </ul>
+                )}
+            </CardBody>
+        </Card>
+    );
+};

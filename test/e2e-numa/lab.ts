@@ -1,0 +1,31 @@
+// The test's own view inside the NUMA lab, over ssh as root (fixed commands; guest names are the lab's own).
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const CACHE = process.env.NUMA_LAB_CACHE ?? "/var/cache/numa-placement-lab";
+export const BASE = `http://127.0.0.1:${process.env.NUMA_LAB_COCKPIT_PORT ?? "9091"}`;
+export const ADMIN = { user: "admin", password: "numalab" };
+export const VIEWER = { user: "viewer", password: "numalab" };
+
+export async function labSsh(command: string): Promise<string> {
+    const { stdout } = await run("ssh", ["-i", `${CACHE}/id_ed25519`, "-p", process.env.NUMA_LAB_SSH_PORT ?? "2222",
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
+        "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+}
+
+/** NUMA node -> CPU list, as lscpu inside the lab prints it */
+export async function labNodes(): Promise<Map<number, string>> {
+    const out = await labSsh("lscpu");
+    const nodes = new Map<number, string>();
+    for (const m of out.matchAll(/^NUMA node(\d+) CPU\(s\):\s+(\S+)$/gm)) nodes.set(Number(m[1]), m[2]!);
+    return nodes;
+}
+
+export async function labGuests(): Promise<Map<string, string>> {
+    const names = (await labSsh("virsh -q list --all --name")).split("\n").map(s => s.trim()).filter(Boolean);
+    const states = new Map<string, string>();
+    for (const n of names) states.set(n, (await labSsh(`virsh -q domstate ${n}`)).trim());
+    return states;
+}

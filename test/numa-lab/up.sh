@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# make numa-lab: the article's 4-node, 24-CPU host as a nested Debian 12 VM (TCG), with libvirt, libvirt-dbus,
+# Cockpit (http://127.0.0.1:9091, password login) and demo guests with vhost-net NICs. Idempotent.
+#   NUMA_LAB_NO_CPUSET=1: libvirt without its cpuset controller, so a live emulatorpin leaves vhost behind
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+[ "$(id -u)" = 0 ] || { log "run as root"; exit 1; }
+mkdir -p "$RUN"
+
+for p in qemu-system-x86 openssh-client e2fsprogs debootstrap; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >&2
+done
+
+# 1. the image, when missing or when its recipe changed
+if [ ! -f "$CACHE/image.raw" ] || [ "$(cat "$CACHE/recipe.sha256" 2>/dev/null)" != "$(recipe_hash)" ]; then
+    if qemu_pid >/dev/null; then
+        log "the image's recipe changed while the lab runs: make numa-lab-down first"; exit 1
+    fi
+    log "building the disk image (about a minute and a half)"
+    bash "$NUMA_DIR/build-image.sh"
+fi
+
+# 2. boot it, unless it runs
+if ! qemu_pid >/dev/null; then
+    node "$NUMA_DIR/srat.mjs" "$RUN/srat.bin"
+    log "booting the 4-node host (TCG, 24 CPUs)"
+    rm -f "$RUN/serial.log"
+    qemu-system-x86_64 -name numa-lab -M q35 -accel tcg,thread=multi,tb-size=512 -cpu max \
+        -smp 24,sockets=1,cores=24,threads=1 -m 4G -acpitable file="$RUN/srat.bin" \
+        -kernel "$CACHE/vmlinuz" -initrd "$CACHE/initrd.img" \
+        -append "root=/dev/vda rw console=ttyS0 maxcpus=2 systemd.show_status=0" \
+        -drive file="$CACHE/image.raw",format=raw,if=none,id=d0,cache=unsafe,snapshot=on \
+        -device virtio-blk-pci,drive=d0 \
+        -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$COCKPIT_PORT-:9090,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22 \
+        -device virtio-net-pci,netdev=n0 -display none -serial file:"$RUN/serial.log" \
+        -pidfile "$RUN/qemu.pid" -daemonize
+    echo "${NUMA_LAB_NO_CPUSET:-0}" > "$RUN/no-cpuset"
+fi
+
+log "waiting for ssh"
+for i in $(seq 180); do lab_ssh true 2>/dev/null && break; sleep 1; done
+lab_ssh true
+log "waiting for libvirt (CPUs online, kvm_amd loaded)"
+lab_ssh 'systemctl start libvirtd.service && for i in $(seq 120); do virsh -q version >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1'
+
+# 3. cpuset controller on or off, as asked (a running lab switches when asked again)
+want=${NUMA_LAB_NO_CPUSET:-$(cat "$RUN/no-cpuset" 2>/dev/null || echo 0)}
+bash "$NUMA_DIR/cpuset-mode.sh" "$([ "$want" = 1 ] && echo off || echo on)"
+echo "$want" > "$RUN/no-cpuset"
+
+# 4. the current plugin build (before the first login: the bridge reads the plugin list when a session starts)
+make -C "$TOP" --no-print-directory dist/index.js >&2
+rm -rf "$RUN/plugin" && make -C "$TOP" --no-print-directory install PREFIX=/ DESTDIR="$RUN/plugin" >/dev/null
+tar -C "$RUN/plugin/share/cockpit/numa-placement" -cf - . | lab_ssh 'rm -rf /usr/local/share/cockpit/numa-placement && mkdir -p /usr/local/share/cockpit/numa-placement && tar -C /usr/local/share/cockpit/numa-placement -xf -'
+
+# 5. demo guests: define the missing ones, then start those that should run, all at once (each takes ~9 s)
+to_start=()
+for f in "$NUMA_DIR"/guests/*.xml; do
+    name=$(basename "$f" .xml)
+    kind=$(sed -n 's/.*<!-- lab: \([a-z-]*\) -->.*/\1/p' "$f")
+    if ! lab_ssh "virsh -q dominfo '$name'" >/dev/null 2>&1; then
+        log "defining $name"
+        lab_ssh "cat > /tmp/guest.xml && virsh -q define /tmp/guest.xml >/dev/null" < "$f"
+    fi
+    [ "$kind" = running ] && to_start+=("$name")
+done
+log "starting ${to_start[*]}"
+lab_ssh "for g in ${to_start[*]}; do [ \"\$(virsh -q domstate \$g)\" = running ] || virsh -q start \$g >/dev/null & done; wait
+    for g in ${to_start[*]}; do [ \"\$(virsh -q domstate \$g)\" = running ] || { echo \"\$g did not start\" >&2; exit 1; }; done"
+
+log "ready"
+cat <<TXT
+NUMA lab (the article's 4-node host): http://127.0.0.1:$COCKPIT_PORT/numa-placement
+  logins: $ADMIN_USER / $LAB_PASSWORD (administrator, sudo)   $VIEWER_USER / $LAB_PASSWORD (limited access)
+  ssh:    ssh -i $CACHE/id_ed25519 -p $SSH_PORT root@127.0.0.1
+TXT
