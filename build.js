@@ -79,7 +79,7 @@ const options = {
     sourcemap: production ? false : "linked",
     legalComments: "none",
     define: { "process.env.NODE_ENV": JSON.stringify(production ? "production" : "development") },
-    loader: { ".woff2": "file", ".woff": "file", ".ttf": "file", ".otf": "file", ".svg": "file", ".png": "file" },
+    loader: { ".sh": "text", ".woff2": "file", ".woff": "file", ".ttf": "file", ".otf": "file", ".svg": "file", ".png": "file" },
     assetNames: "assets/[name]",
     logLevel: "info",
     plugins: [{

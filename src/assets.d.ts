@@ -1,1 +1,2 @@
 declare module "*.css";
+declare module "*.sh" { const text: string; export default text; }

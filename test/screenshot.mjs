@@ -10,7 +10,12 @@ try {
     const frame = await shellOpen(b.page, { timeout: 90000, user, password });
     await frame.waitForSelector("[data-page-status='ready']", { timeout: 60000 });
     if (process.env.SELECT)
-        await frame.click(`tr[data-guest="${process.env.SELECT}"]`);
+        await frame.click(`tr[data-guest="${process.env.SELECT}"] td[data-label="Name"]`);
+    if (process.env.EXPAND) {
+        await frame.click(`tr[data-guest="${process.env.EXPAND}"] button[id^="threads"]`);
+        await frame.waitForSelector(`tr[data-threads-of="${process.env.EXPAND}"] [data-testid=threads]`, { timeout: 30000 });
+    }
+    if (process.env.FULL) await b.page.setViewportSize({ width: 1400, height: Number(process.env.FULL) });
     await b.page.waitForTimeout(500);
     await b.page.screenshot({ path: out });
     console.log("wrote", out);

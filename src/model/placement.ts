@@ -101,7 +101,8 @@ export function placementCompute(input: GuestPlacementInput): GuestPlacement {
     const emulator = groupOf(host, effective.emulator.cpus, effective.emulator.source);
     const iothreads = new Map([...effective.iothreads].map(([id, e]) => [id, groupOf(host, e.cpus, e.source)]));
     const threads = running ? input.threads ?? null : null;
-    const kernelThreads = threads?.filter(t => t.role.kind === "vhost" || t.role.kind === "kernel-worker") ?? [];
+    // vhost and kvm-nx-lpage-re workers; kvm-pit/PID is placed by nothing libvirt sets, so it is not part of it
+    const kernelThreads = threads?.filter(t => t.role.kind === "vhost" || (t.role.kind === "kernel-worker" && t.role.follows === "vcpus")) ?? [];
     const kernel = kernelThreads.length ? groupOf(host, cpusetUnion(...kernelThreads.map(t => t.cpus)), "threads") : null;
     const memoryNodes = memoryNodesOf(config);
     const target = policyTarget(host, policy, vcpus.cpus, vcpusPinned);

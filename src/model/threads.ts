@@ -96,7 +96,8 @@ export type ThreadRole =
     | { kind: "monitor" }
     | { kind: "iothread"; id: number }
     | { kind: "vhost"; kernelThread: boolean }
-    | { kind: "kernel-worker" };
+    /** follows "vcpus": kvm-nx-lpage-re, in a vCPU's cgroup; "none": kvm-pit/PID, which no libvirt setting places */
+    | { kind: "kernel-worker"; follows: "vcpus" | "none" };
 
 export interface GuestThread extends RawThread {
     role: ThreadRole;
@@ -109,7 +110,8 @@ export function threadRole(comm: string, tid: number, pid: number, outsideProces
     if (comm === "IO mon_iothread") return { kind: "monitor" };
     if ((m = comm.match(/^IO iothread(\d+)$/))) return { kind: "iothread", id: Number(m[1]) };
     if (/^vhost-\d+$/.test(comm)) return { kind: "vhost", kernelThread: outsideProcess };
-    if (comm.startsWith("kvm-nx-lpage-re") || comm.startsWith("kvm-pit/")) return { kind: "kernel-worker" };
+    if (comm.startsWith("kvm-nx-lpage-re")) return { kind: "kernel-worker", follows: "vcpus" };
+    if (comm.startsWith("kvm-pit/")) return { kind: "kernel-worker", follows: "none" };
     return { kind: "emulator", main: tid === pid };
 }
 
@@ -144,15 +146,17 @@ export interface ThreadExpectation {
 
 /**
  * What a thread's configured CPUs are: vCPU n -> its vcpupin chain; emulator, monitor and vhost workers (which
- * live in the emulator cgroup) -> the emulator set; I/O thread n -> its iothreadpin chain; kvm-nx-lpage-re and
- * kvm-pit sit in one vCPU's group, so they must stay within the vCPUs' CPUs.
+ * live in the emulator cgroup) -> the emulator set; I/O thread n -> its iothreadpin chain; kvm-nx-lpage-re sits
+ * in one vCPU's group, so it must stay within the vCPUs' CPUs; kvm-pit/PID is placed by nothing libvirt sets.
  */
 export function threadExpected(role: ThreadRole, eff: GuestEffective): ThreadExpectation {
     switch (role.kind) {
     case "vcpu": return { cpus: eff.vcpus.get(role.index)?.cpus ?? null, match: "exact" };
     case "emulator": case "monitor": case "vhost": return { cpus: eff.emulator.cpus, match: "exact" };
     case "iothread": return { cpus: eff.iothreads.get(role.id)?.cpus ?? eff.emulator.cpus, match: "exact" };
-    case "kernel-worker": return { cpus: cpusetUnion(...[...eff.vcpus.values()].map(v => v.cpus)), match: "within" };
+    case "kernel-worker":
+        if (role.follows === "none") return { cpus: null, match: "within" };
+        return { cpus: cpusetUnion(...[...eff.vcpus.values()].map(v => v.cpus)), match: "within" };
     }
 }
 

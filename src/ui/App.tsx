@@ -1,10 +1,11 @@
 // The page: the host's NUMA map and its guests, with where their threads run.
-import React, { useMemo, useState } from "react";
+import React, { useEffect, useMemo, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
 import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
+import { guestThreads } from "../model/threads";
 import type { Policy } from "../model/policy";
 import { GuestsTable, type GuestRow } from "./GuestsTable";
 import { HostMap } from "./HostMap";
@@ -12,34 +13,51 @@ import { _ } from "./i18n";
 import { LibvirtProblemState, LoadingState, NoGuestsState } from "./StatusViews";
 import { useHostData } from "./useHostData";
 import { usePermission } from "./usePermission";
+import { useThreads } from "./useThreads";
 
 const POLICY: Policy = { kind: "node" };
 
 export const App = () => {
     const data = useHostData("system");
     const admin = usePermission();
+    const threads = useThreads();
     const [selected, setSelected] = useState<string | null>(null);
+    const guests = data.status === "ready" ? data.guests : null;
+    const refreshThreads = threads.refresh;
 
+    // a libvirt change (guest started, stopped, pinned) re-reads the threads at once
+    useEffect(() => { if (guests) refreshThreads() }, [guests, refreshThreads]);
+
+    const snapshot = threads.snapshot;
     const rows: GuestRow[] = useMemo(() => {
         if (data.status !== "ready") return [];
-        return data.guests.map(guest => ({
-            guest,
-            placement: placementCompute({
-                host: data.host.topology, state: guest.state, persistent: guest.persistent,
-                config: guest.config, saved: guest.saved, policy: POLICY,
-            }),
-        }));
-    }, [data]);
+        return data.guests.map(guest => {
+            const running = guest.state === "running" || guest.state === "paused";
+            const t = running && snapshot ? guestThreads(snapshot, guest.name) : null;
+            return {
+                guest, threads: t,
+                placement: placementCompute({
+                    host: data.host.topology, state: guest.state, persistent: guest.persistent,
+                    config: guest.config, saved: guest.saved, threads: t, policy: POLICY,
+                }),
+            };
+        });
+    }, [data, snapshot]);
+    const threadsNote = threads.error
+        ? threads.error
+        : snapshot && snapshot.problems.length ? snapshot.problems.join(" ") : null;
     const selectedRow = rows.find(r => r.guest.path === selected) ?? null;
 
     let body: React.ReactNode;
     if (data.status === "loading") body = <LoadingState />;
     else if (data.status === "error") body = <LibvirtProblemState error={data.error} onRetry={data.reload} />;
     else if (rows.length === 0) body = <NoGuestsState />;
-    else body = <GuestsTable rows={rows} policy={POLICY.kind} selected={selected} onSelect={setSelected} />;
+    else body = <GuestsTable host={data.host.topology} rows={rows} policy={POLICY.kind} selected={selected}
+                             onSelect={setSelected} threadsNote={threadsNote} />;
 
     return (
-        <Page data-page-status={data.status} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"} isContentFilled>
+        <Page data-page-status={data.status} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"}
+              data-refreshes={threads.refreshes} data-spawns={threads.spawns} isContentFilled>
             <PageSection>
                 <div className="np-stack">
                     {admin === false && (

@@ -1,19 +1,24 @@
-// The guests table: name, state, vCPUs, emulator, verdict.
-import React from "react";
+// The guests table: name, state, vCPUs, emulator, verdict; a row expands to the guest's threads.
+import React, { useState } from "react";
 import { Label } from "@patternfly/react-core/dist/esm/components/Label/index.js";
 import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/index.js";
-import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
+import { Table, Thead, Tr, Th, Tbody, Td, ExpandableRowContent } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { GuestRecord } from "../libvirt/guests";
 import { cpusetFormat } from "../model/cpuset";
+import type { GuestState } from "../model/guest";
 import type { GroupPlacement, GuestPlacement } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
-import type { GuestState } from "../model/guest";
+import type { GuestThread } from "../model/threads";
+import type { HostTopology } from "../model/topology";
 import { _ } from "./i18n";
+import { ThreadsTable } from "./ThreadsTable";
 import { findingSentence, nodesText, verdictLabel } from "./verdictText";
 
 export interface GuestRow {
     guest: GuestRecord;
     placement: GuestPlacement;
+    /** threads from /proc for a running guest; null when not read (shut off, or the reader could not) */
+    threads: GuestThread[] | null;
 }
 
 export function stateText(state: GuestState): string {
@@ -34,48 +39,85 @@ const GroupCell = ({ group, unpinnedText }: { group: GroupPlacement; unpinnedTex
 );
 
 interface Props {
+    host: HostTopology;
     rows: GuestRow[];
     policy: PolicyKind;
     selected: string | null;
     onSelect: (path: string | null) => void;
+    /** why threads are missing for running guests, when the reader said */
+    threadsNote: string | null;
 }
 
-export const GuestsTable = ({ rows, policy, selected, onSelect }: Props) => (
-    <Table aria-label={_("Virtual machines")} variant="compact" data-testid="guests">
-        <Thead>
-            <Tr>
-                <Th>{_("Name")}</Th>
-                <Th>{_("State")}</Th>
-                <Th>{_("vCPUs")}</Th>
-                <Th>{_("vCPU placement")}</Th>
-                <Th>{_("Emulator threads")}</Th>
-                <Th>{_("Verdict")}</Th>
-            </Tr>
-        </Thead>
-        <Tbody>
-            {rows.map(({ guest, placement }) => {
+const COLUMNS = 8;
+
+export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote }: Props) => {
+    const [expanded, setExpanded] = useState<Set<string>>(new Set());
+    const toggle = (path: string) => setExpanded(s => {
+        const n = new Set(s);
+        if (!n.delete(path)) n.add(path);
+        return n;
+    });
+    return (
+        <Table aria-label={_("Virtual machines")} variant="compact" data-testid="guests">
+            <Thead>
+                <Tr>
+                    <Th screenReaderText={_("Threads")} />
+                    <Th modifier="wrap">{_("Name")}</Th>
+                    <Th modifier="wrap">{_("State")}</Th>
+                    <Th modifier="wrap">{_("vCPUs")}</Th>
+                    <Th modifier="wrap">{_("vCPU CPUs")}</Th>
+                    <Th modifier="wrap">{_("Emulator CPUs")}</Th>
+                    <Th modifier="wrap">{_("Kernel workers")}</Th>
+                    <Th modifier="wrap">{_("Verdict")}</Th>
+                </Tr>
+            </Thead>
+            {rows.map(({ guest, placement, threads }, rowIndex) => {
                 const label = verdictLabel(placement.verdict.kind);
+                const isExpanded = expanded.has(guest.path);
                 return (
-                    <Tr key={guest.path} data-guest={guest.name} data-state={guest.state} data-verdict={placement.verdict.kind}
-                        isClickable isRowSelected={selected === guest.path}
-                        onRowClick={() => onSelect(selected === guest.path ? null : guest.path)}
-                        aria-label={guest.name}>
-                        <Td dataLabel={_("Name")}>
-                            {guest.name}
-                            {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
-                        </Td>
-                        <Td dataLabel={_("State")}>{stateText(guest.state)}</Td>
-                        <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>{guest.config.vcpuCurrent}</Td>
-                        <Td dataLabel={_("vCPU placement")}><GroupCell group={placement.vcpus} unpinnedText={_("any CPU")} /></Td>
-                        <Td dataLabel={_("Emulator threads")}><GroupCell group={placement.emulator} unpinnedText={_("any CPU")} /></Td>
-                        <Td dataLabel={_("Verdict")}>
-                            <Tooltip content={findingSentence(placement.verdict, policy)}>
-                                <Label color={label.color} tabIndex={0}>{label.text}</Label>
-                            </Tooltip>
-                        </Td>
-                    </Tr>
+                    <Tbody key={guest.path} isExpanded={isExpanded}>
+                        <Tr data-guest={guest.name} data-state={guest.state} data-verdict={placement.verdict.kind}
+                            isClickable isRowSelected={selected === guest.path}
+                            onRowClick={ev => {
+                                // the expand toggle has its own job
+                                if ((ev?.target as HTMLElement | undefined)?.closest("button")) return;
+                                onSelect(selected === guest.path ? null : guest.path);
+                            }}
+                            aria-label={guest.name}>
+                            <Td expand={{ rowIndex, isExpanded, onToggle: () => toggle(guest.path), expandId: "threads" }} />
+                            <Td dataLabel={_("Name")}>
+                                {guest.name}
+                                {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
+                            </Td>
+                            <Td dataLabel={_("State")}>{stateText(guest.state)}</Td>
+                            <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>{guest.config.vcpuCurrent}</Td>
+                            <Td dataLabel={_("vCPU CPUs")}><GroupCell group={placement.vcpus} unpinnedText={_("any CPU")} /></Td>
+                            <Td dataLabel={_("Emulator CPUs")}><GroupCell group={placement.emulator} unpinnedText={_("any CPU")} /></Td>
+                            <Td dataLabel={_("Kernel workers")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}>
+                                {placement.kernel ? nodesText(placement.kernel.nodes) : "—"}
+                            </Td>
+                            <Td dataLabel={_("Verdict")}>
+                                <Tooltip content={findingSentence(placement.verdict, policy)}>
+                                    <Label color={label.color} tabIndex={0}>{label.text}</Label>
+                                </Tooltip>
+                            </Td>
+                        </Tr>
+                        <Tr isExpanded={isExpanded} data-threads-of={guest.name}>
+                            <Td colSpan={COLUMNS}>
+                                {isExpanded && (
+                                    <ExpandableRowContent>
+                                        {threads
+                                            ? <ThreadsTable host={host} threads={threads} placement={placement} />
+                                            : <p className="np-note">{guest.state === "shutoff"
+                                                ? _("The guest is shut off: it has no threads.")
+                                                : (threadsNote ?? _("Reading the threads…"))}</p>}
+                                    </ExpandableRowContent>
+                                )}
+                            </Td>
+                        </Tr>
+                    </Tbody>
                 );
             })}
-        </Tbody>
-    </Table>
-);
+        </Table>
+    );
+};

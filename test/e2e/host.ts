@@ -43,3 +43,21 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
         await sleep(250);
     }
 }
+
+import { readFileSync, readdirSync } from "node:fs";
+
+export interface ProcThread { tid: number; comm: string; cpus: string }
+
+/** The guest's threads as /proc has them, read by the test itself. */
+export function procThreads(guest: string): ProcThread[] {
+    const pid = readFileSync(`/run/libvirt/qemu/${guest}.pid`, "utf8").trim();
+    const out: ProcThread[] = [];
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+            const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").replace(/\n$/, "");
+            const cpus = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8"))![1]!;
+            out.push({ tid: Number(tid), comm, cpus });
+        } catch { /* the thread ended */ }
+    }
+    return out.sort((a, b) => a.tid - b.tid);
+}

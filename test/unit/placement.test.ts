@@ -152,3 +152,13 @@ describe("memory-only and offline", () => {
         expect(p.verdict).toMatchObject({ kind: "emulator-elsewhere", nodes: [0] });
     });
 });
+
+describe("kernel workers group", () => {
+    it("holds vhost and kvm-nx-lpage-re threads, not kvm-pit", () => {
+        const live = withPins(guestOf("rhel64-live"), { emulator: [1, 3, 5, 7, 9, 11] });
+        const threads = guestThreads(snapshotOf("legacy-vhost-kthread"), "rhel64")!;
+        const p = run({ config: live, saved: live, threads: threads.filter(t => t.comm !== "vhost-4242") });
+        expect(p.kernel).toBeNull();
+        expect(run({ config: live, saved: live, threads }).kernel!.cpus).toHaveLength(24);
+    });
+});

@@ -15,7 +15,7 @@ describe("snapshotParse and roles", () => {
             [4245, "CPU 0/KVM", { kind: "vcpu", index: 0 }],
             [4246, "CPU 1/KVM", { kind: "vcpu", index: 1 }],
             [4247, "vhost-4242", { kind: "vhost", kernelThread: false }],
-            [4249, "kvm-nx-lpage-re", { kind: "kernel-worker" }],
+            [4249, "kvm-nx-lpage-re", { kind: "kernel-worker", follows: "vcpus" }],
         ]);
     });
 
@@ -24,7 +24,7 @@ describe("snapshotParse and roles", () => {
         const outside = t.filter(x => x.tid >= 4248);
         expect(outside.map(x => [x.comm, x.role])).toEqual([
             ["vhost-4242", { kind: "vhost", kernelThread: true }],
-            ["kvm-pit/4242", { kind: "kernel-worker" }],
+            ["kvm-pit/4242", { kind: "kernel-worker", follows: "none" }],
         ]);
         expect(t.some(x => x.comm === "vhost-5000")).toBe(false);
     });
@@ -76,5 +76,20 @@ describe("drift", () => {
         const eff = guestEffective(guestOf("rhel64-live"), host);
         const t = guestThreads(snapshotOf("linux-6.4-vhost-inside"), "rhel64")!;
         expect(t.filter(x => threadDrifts(x, eff))).toEqual([]);
+    });
+});
+
+describe("kernel workers", () => {
+    const host = hostOf("article-4node");
+    const eff = guestEffective(guestOf("rhel64-live"), host);
+    const worker = (comm: string, cpus: number[]) => ({ tid: 9, comm, cpus, role: threadRole(comm, 9, 4242, true) });
+
+    it("kvm-pit/PID is placed by no libvirt setting: never drift", () => {
+        expect(threadDrifts(worker("kvm-pit/4242", [0, 1, 2, 3]), eff)).toBe(false);
+    });
+
+    it("kvm-nx-lpage-re must stay within the vCPUs' CPUs", () => {
+        expect(threadDrifts(worker("kvm-nx-lpage-re", [3]), eff)).toBe(false);
+        expect(threadDrifts(worker("kvm-nx-lpage-re", [3, 5]), eff)).toBe(true);
     });
 });

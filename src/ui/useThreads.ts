@@ -1,0 +1,59 @@
+// Live thread truth: the /proc snapshot, read by one spawn per refresh, every few seconds while the page is
+// visible (never while it is hidden), and at once when asked (after a libvirt event).
+import { useCallback, useEffect, useRef, useState } from "react";
+import { hostSpawnCount } from "../host/spawn";
+import { threadsRead } from "../host/threads";
+import type { Snapshot } from "../model/threads";
+
+export const THREADS_REFRESH_MS = 3000;
+
+export interface ThreadsState {
+    snapshot: Snapshot | null;
+    error: string | null;
+    refreshes: number;
+    spawns: number;
+}
+
+export function useThreads(): ThreadsState & { refresh: () => void } {
+    const [state, setState] = useState<ThreadsState>({ snapshot: null, error: null, refreshes: 0, spawns: 0 });
+    const running = useRef(false);
+    const again = useRef(false);
+    const alive = useRef(true);
+
+    const refresh = useCallback(() => {
+        // one read at a time: a refresh asked for during a read runs right after it
+        if (running.current) { again.current = true; return }
+        running.current = true;
+        threadsRead().then(
+            snapshot => ({ snapshot, error: null }),
+            (e: cockpit.BasicError) => ({ snapshot: null, error: e.message || String(e) }),
+        ).then(({ snapshot, error }) => {
+            running.current = false;
+            if (!alive.current) return;
+            setState(s => ({ snapshot: snapshot ?? s.snapshot, error, refreshes: s.refreshes + 1, spawns: hostSpawnCount() }));
+            if (again.current) { again.current = false; refresh() }
+        });
+    }, []);
+
+    useEffect(() => {
+        alive.current = true;
+        let timer: number | null = null;
+        const arm = () => {
+            if (timer !== null) window.clearInterval(timer);
+            timer = null;
+            if (!cockpit.hidden) {
+                refresh();
+                timer = window.setInterval(refresh, THREADS_REFRESH_MS);
+            }
+        };
+        arm();
+        cockpit.addEventListener("visibilitychange", arm);
+        return () => {
+            alive.current = false;
+            cockpit.removeEventListener("visibilitychange", arm);
+            if (timer !== null) window.clearInterval(timer);
+        };
+    }, [refresh]);
+
+    return { ...state, refresh };
+}

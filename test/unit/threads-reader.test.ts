@@ -1,0 +1,88 @@
+// The host reader script itself, run by sh against a fake /proc tree and run directory (src/host/threads-reader.sh).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { guestThreads, snapshotParse } from "../../src/model/threads";
+
+const SCRIPT = fs.readFileSync(path.resolve("src/host/threads-reader.sh"), "utf8");
+let root: string;
+
+function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[]; threads?: [number, string, string][] } = {}) {
+    const dir = path.join(root, "proc", String(pid));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "comm"), comm + "\n");
+    fs.writeFileSync(path.join(dir, "status"), `Name:\t${comm}\nPid:\t${pid}\nCpus_allowed:\tff\nCpus_allowed_list:\t${cpus}\n`);
+    fs.writeFileSync(path.join(dir, "cmdline"), (opts.cmdline ?? []).map(a => a + "\0").join(""));
+    for (const [tid, tcomm, tcpus] of opts.threads ?? []) {
+        const t = path.join(dir, "task", String(tid));
+        fs.mkdirSync(t, { recursive: true });
+        fs.writeFileSync(path.join(t, "comm"), tcomm + "\n");
+        fs.writeFileSync(path.join(t, "status"), `Name:\t${tcomm}\nCpus_allowed_list:\t${tcpus}\n`);
+    }
+}
+
+const read = () => execFileSync("sh", ["-c", SCRIPT, "numa-placement-reader", path.join(root, "run")],
+                                { env: { ...process.env, NUMA_PLACEMENT_PROC: path.join(root, "proc") }, encoding: "utf8" });
+
+beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "np-reader-"));
+    fs.mkdirSync(path.join(root, "run"));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe("threads-reader.sh", () => {
+    it("reads guests from libvirt's pid files (no trailing newline), with every thread, and skips libvirtd's own", () => {
+        proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"], [102, "SPICE Worker", "0-7"], [103, "vhost-100", "0-7"]] });
+        proc(50, "libvirtd", "0-7");
+        fs.writeFileSync(path.join(root, "run", "web 1.pid"), "100");
+        fs.writeFileSync(path.join(root, "run", "driver.pid"), "50");
+        const snap = snapshotParse(read());
+        expect(snap.problems).toEqual([]);
+        expect([...snap.guests.keys()]).toEqual(["web 1"]);
+        expect(guestThreads(snap, "web 1")!.map(t => [t.tid, t.comm, t.cpus, t.role.kind])).toEqual([
+            [100, "qemu-system-x86", [0, 1, 2, 3, 4, 5, 6, 7], "emulator"],
+            [101, "CPU 0/KVM", [2], "vcpu"],
+            [102, "SPICE Worker", [0, 1, 2, 3, 4, 5, 6, 7], "emulator"],
+            [103, "vhost-100", [0, 1, 2, 3, 4, 5, 6, 7], "vhost"],
+        ]);
+    });
+
+    it("finds a guest by its -name guest=NAME argument when there is no pid file, undoubling commas", () => {
+        proc(300, "qemu-kvm", "1", { cmdline: ["/usr/libexec/qemu-kvm", "-name", "guest=a,,b <c> $(x),debug-threads=on", "-S"], threads: [[300, "qemu-kvm", "1"]] });
+        const snap = snapshotParse(read());
+        expect([...snap.guests.keys()]).toEqual(["a,b <c> $(x)"]);
+    });
+
+    it("lists legacy vhost and kvm-pit kernel threads, and tells which guest they belong to", () => {
+        proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
+        proc(120, "vhost-100", "0-3");
+        proc(121, "kvm-pit/100", "0-3");
+        proc(130, "kworker/0:1", "0");
+        fs.writeFileSync(path.join(root, "run", "g.pid"), "100\n");
+        const snap = snapshotParse(read());
+        expect(snap.kernelThreads.map(t => t.comm)).toEqual(["vhost-100", "kvm-pit/100"]);
+        expect(guestThreads(snap, "g")!.map(t => t.role)).toEqual([
+            { kind: "emulator", main: true }, { kind: "vhost", kernelThread: true }, { kind: "kernel-worker", follows: "none" },
+        ]);
+    });
+
+    it("reports a guest whose process is gone and a pid file without a number, never failing", () => {
+        fs.writeFileSync(path.join(root, "run", "gone.pid"), "4242");
+        fs.writeFileSync(path.join(root, "run", "junk.pid"), "abc");
+        const snap = snapshotParse(read());
+        expect(snap.guests.size).toBe(0);
+        expect(snap.skipped).toEqual([
+            { name: "gone", reason: "its process ended before the read" },
+            { name: "junk", reason: "its pid file holds no process id" },
+        ]);
+    });
+
+    it("a thread that exits during the read is left out", () => {
+        proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"], [101, "CPU 0/KVM", "1"]] });
+        fs.rmSync(path.join(root, "proc", "100", "task", "101", "status"));
+        fs.writeFileSync(path.join(root, "run", "g.pid"), "100");
+        expect(snapshotParse(read()).guests.get("g")!.threads.map(t => t.tid)).toEqual([100]);
+    });
+});
