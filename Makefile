@@ -54,7 +54,7 @@ typecheck: $(NODE_MODULES_STAMP)
 	npx tsc --noEmit -p .
 
 lint: $(NODE_MODULES_STAMP)
-	npx eslint src test build.js
+	npx eslint src test po build.js
 
 check-unit: $(NODE_MODULES_STAMP)
 	npx vitest run
@@ -68,6 +68,10 @@ check:
 
 screenshot: dist/index.js
 	node test/screenshot.mjs
+
+# the translation template from the sources and the manifest
+pot:
+	node po/extract.mjs
 
 clean:
 	rm -rf dist

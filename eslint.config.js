@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
 export default tseslint.config(
-    { ignores: ["dist/", "node_modules/", "bench/", "po/"] },
+    { ignores: ["dist/", "node_modules/", "bench/", "po/*.po", "po/*.pot"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -33,8 +33,10 @@ export async function browserOpen({ locale = "en-US" } = {}) {
  * Opens the page inside the full Cockpit shell, logging in on Cockpit's login page when it asks (the NUMA lab
  * has password login; the local lab none), and returns the plugin's frame once the page has loaded.
  */
-export async function shellOpen(page, { timeout = 30000, base = COCKPIT, user = null, password = null, admin = false } = {}) {
-    await page.goto(`${base}/numa-placement`, { timeout });
+export async function shellOpen(page, { timeout = 30000, base = COCKPIT, user = null, password = null, admin = false, hash = "" } = {}) {
+    // a fresh load every time: going to the same URL with another hash would keep the old page's state
+    await page.goto("about:blank");
+    await page.goto(`${base}/numa-placement${hash}`, { timeout });
     const frameSel = `iframe[name="${PLUGIN_FRAME}"]`;
     const first = await page.waitForSelector(`${frameSel}, #login-user-input`, { timeout, state: "attached" });
     if (await first.getAttribute("id") === "login-user-input") {

@@ -36,7 +36,7 @@ suite() { # NAME CONFIG-ARGS...: a vitest suite, counted test by test from its J
 }
 
 step typecheck npx tsc --noEmit -p .
-step lint npx eslint src test build.js
+step lint npx eslint src test po build.js
 step build node build.js
 suite unit
 

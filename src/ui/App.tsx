@@ -6,7 +6,10 @@ import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Pa
 import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
 import { guestThreads } from "../model/threads";
-import type { Policy } from "../model/policy";
+import type { VerdictKind } from "../model/placement";
+import { policyParse } from "../model/policy";
+import { GuestsToolbar } from "./GuestsToolbar";
+import { useLocationOption } from "./useLocationOption";
 import { GuestsTable, type GuestRow } from "./GuestsTable";
 import { HostMap } from "./HostMap";
 import { _ } from "./i18n";
@@ -15,13 +18,16 @@ import { useHostData } from "./useHostData";
 import { usePermission } from "./usePermission";
 import { useThreads } from "./useThreads";
 
-const POLICY: Policy = { kind: "node" };
 
 export const App = () => {
     const data = useHostData("system");
     const admin = usePermission();
     const threads = useThreads();
     const [selected, setSelected] = useState<string | null>(null);
+    const [policyOption, setPolicyOption] = useLocationOption("policy");
+    const policy = useMemo(() => policyParse(policyOption === "custom" ? undefined : policyOption), [policyOption]);
+    const [nameFilter, setNameFilter] = useState("");
+    const [verdictFilter, setVerdictFilter] = useState<VerdictKind | "">("");
     const guests = data.status === "ready" ? data.guests : null;
     const refreshThreads = threads.refresh;
 
@@ -38,11 +44,14 @@ export const App = () => {
                 guest, threads: t,
                 placement: placementCompute({
                     host: data.host.topology, state: guest.state, persistent: guest.persistent,
-                    config: guest.config, saved: guest.saved, threads: t, policy: POLICY,
+                    config: guest.config, saved: guest.saved, threads: t, policy,
                 }),
             };
         });
-    }, [data, snapshot]);
+    }, [data, snapshot, policy]);
+    const shownRows = rows.filter(r =>
+        (!nameFilter || r.guest.name.toLowerCase().includes(nameFilter.toLowerCase())) &&
+        (!verdictFilter || r.placement.verdict.kind === verdictFilter));
     const threadsNote = threads.error
         ? threads.error
         : snapshot && snapshot.problems.length ? snapshot.problems.join(" ") : null;
@@ -52,11 +61,20 @@ export const App = () => {
     if (data.status === "loading") body = <LoadingState />;
     else if (data.status === "error") body = <LibvirtProblemState error={data.error} onRetry={data.reload} />;
     else if (rows.length === 0) body = <NoGuestsState />;
-    else body = <GuestsTable host={data.host.topology} rows={rows} policy={POLICY.kind} selected={selected}
-                             onSelect={setSelected} threadsNote={threadsNote} />;
+    else body = (
+        <>
+            <GuestsToolbar policy={policy.kind} onPolicy={p => setPolicyOption(p === "node" ? undefined : p)}
+                           nameFilter={nameFilter} onNameFilter={setNameFilter}
+                           verdictFilter={verdictFilter} onVerdictFilter={setVerdictFilter} />
+            {shownRows.length === 0
+                ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>
+                : <GuestsTable host={data.host.topology} rows={shownRows} policy={policy.kind} selected={selected}
+                               onSelect={setSelected} threadsNote={threadsNote} />}
+        </>
+    );
 
     return (
-        <Page data-page-status={data.status} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"}
+        <Page data-page-status={data.status} data-policy={policy.kind} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"}
               data-refreshes={threads.refreshes} data-spawns={threads.spawns} isContentFilled>
             <PageSection>
                 <div className="np-stack">

@@ -6,7 +6,7 @@ import { Table, Thead, Tr, Th, Tbody, Td, ExpandableRowContent } from "@patternf
 import type { GuestRecord } from "../libvirt/guests";
 import { cpusetFormat } from "../model/cpuset";
 import type { GuestState } from "../model/guest";
-import type { GroupPlacement, GuestPlacement } from "../model/placement";
+import { VERDICT_ORDER, type GroupPlacement, type GuestPlacement } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import type { GuestThread } from "../model/threads";
 import type { HostTopology } from "../model/topology";
@@ -50,8 +50,35 @@ interface Props {
 
 const COLUMNS = 8;
 
+type SortKey = "name" | "state" | "vcpus" | "vcpuCpus" | "emulatorCpus" | "kernel" | "verdict";
+const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "vcpuCpus", "emulatorCpus", "kernel", "verdict"];
+
+function sortValue(r: GuestRow, key: SortKey): string | number {
+    switch (key) {
+    case "name": return r.guest.name.toLowerCase();
+    case "state": return stateText(r.guest.state);
+    case "vcpus": return r.guest.config.vcpuCurrent;
+    case "vcpuCpus": return r.placement.vcpus.cpus[0] ?? -1;
+    case "emulatorCpus": return r.placement.emulator.cpus[0] ?? -1;
+    case "kernel": return r.placement.kernel?.nodes[0] ?? -1;
+    case "verdict": return VERDICT_ORDER.indexOf(r.placement.verdict.kind);
+    }
+}
+
 export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote }: Props) => {
     const [expanded, setExpanded] = useState<Set<string>>(new Set());
+    const [sortBy, setSortBy] = useState<{ index: number; direction: "asc" | "desc" }>({ index: 0, direction: "asc" });
+    const key = SORT_KEYS[sortBy.index] ?? "name";
+    const sorted = [...rows].sort((a, b) => {
+        const x = sortValue(a, key), y = sortValue(b, key);
+        const c = x < y ? -1 : x > y ? 1 : a.guest.name.localeCompare(b.guest.name);
+        return sortBy.direction === "asc" ? c : -c;
+    });
+    const sort = (index: number) => ({
+        sortBy: { index: sortBy.index, direction: sortBy.direction },
+        onSort: (_ev: unknown, i: number, direction: "asc" | "desc") => setSortBy({ index: i, direction }),
+        columnIndex: index,
+    });
     const toggle = (path: string) => setExpanded(s => {
         const n = new Set(s);
         if (!n.delete(path)) n.add(path);
@@ -62,16 +89,16 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
             <Thead>
                 <Tr>
                     <Th screenReaderText={_("Threads")} />
-                    <Th modifier="wrap">{_("Name")}</Th>
-                    <Th modifier="wrap">{_("State")}</Th>
-                    <Th modifier="wrap">{_("vCPUs")}</Th>
-                    <Th modifier="wrap">{_("vCPU CPUs")}</Th>
-                    <Th modifier="wrap">{_("Emulator CPUs")}</Th>
-                    <Th modifier="wrap">{_("Kernel workers")}</Th>
-                    <Th modifier="wrap">{_("Verdict")}</Th>
+                    <Th modifier="wrap" sort={sort(0)}>{_("Name")}</Th>
+                    <Th modifier="wrap" sort={sort(1)}>{_("State")}</Th>
+                    <Th modifier="wrap" sort={sort(2)}>{_("vCPUs")}</Th>
+                    <Th modifier="wrap" sort={sort(3)}>{_("vCPU CPUs")}</Th>
+                    <Th modifier="wrap" sort={sort(4)}>{_("Emulator CPUs")}</Th>
+                    <Th modifier="wrap" sort={sort(5)}>{_("Kernel workers")}</Th>
+                    <Th modifier="wrap" sort={sort(6)}>{_("Verdict")}</Th>
                 </Tr>
             </Thead>
-            {rows.map(({ guest, placement, threads }, rowIndex) => {
+            {sorted.map(({ guest, placement, threads }, rowIndex) => {
                 const label = verdictLabel(placement.verdict.kind);
                 const isExpanded = expanded.has(guest.path);
                 return (

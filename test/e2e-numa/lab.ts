@@ -29,3 +29,10 @@ export async function labGuests(): Promise<Map<string, string>> {
     for (const n of names) states.set(n, (await labSsh(`virsh -q domstate ${n}`)).trim());
     return states;
 }
+
+/** rhel64's QEMU pid and its vhost worker (a kernel thread "vhost-PID" on Linux 6.1) as /proc in the lab has them */
+export async function labVhost(guest: string): Promise<{ pid: number; tid: number; comm: string; cpus: string }> {
+    const out = await labSsh(`pid=$(cat /run/libvirt/qemu/${guest}.pid); for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null); [ "$c" = "vhost-$pid" ] && echo "$pid \${p##*/} $c $(sed -n 's/^Cpus_allowed_list:\\s*//p' $p/status)"; done; true`);
+    const [pid, tid, comm, cpus] = out.trim().split(/\s+/);
+    return { pid: Number(pid), tid: Number(tid), comm: comm!, cpus: cpus! };
+}
