@@ -64,3 +64,13 @@ export async function nodeMemoryGet({ bus, cell }: { bus: Bus; cell: number }): 
     const s = stats as Record<string, number>;
     return { total: s.total ?? null, free: s.free ?? null };
 }
+
+/** Domain.PinEmulator: flags 1 = live, 2 = config (one call each: the test driver refuses both at once). */
+export async function domainEmulatorPin({ bus, path, cpumap, flags }: { bus: Bus; path: string; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
+    await libvirtCall(bus, path, DOMAIN, "PinEmulator", [cpumap, flags]);
+}
+
+/** Domain.PinIOThread(iothread id, cpumap, flags) */
+export async function domainIOThreadPin({ bus, path, iothread, cpumap, flags }: { bus: Bus; path: string; iothread: number; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
+    await libvirtCall(bus, path, DOMAIN, "PinIOThread", [iothread, cpumap, flags]);
+}

@@ -63,7 +63,14 @@ export function planAlign(input: PlanInput): Plan {
     return { kind: "change", steps, unchanged };
 }
 
-/** The virsh commands a step is equivalent to (shown in the dialog, copyable). argv, never a shell string. */
-export function planCommand(name: string, step: PlanStep, cpus: string): string[] {
-    return ["virsh", "emulatorpin", name, cpus, step.where === "live" ? "--live" : "--config"];
+/** The virsh command a step is equivalent to, as argv (what the page does itself goes through libvirt-dbus). */
+export function planCommand(name: string, where: StepWhere, cpus: string): string[] {
+    return ["virsh", "emulatorpin", name, cpus, where === "live" ? "--live" : "--config"];
 }
+
+/** POSIX shell quoting, for showing a copyable command; the page never runs a shell string built from data. */
+export function shellQuote(arg: string): string {
+    return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : "'" + arg.replace(/'/g, "'\\''") + "'";
+}
+
+export const commandText = (argv: string[]): string => argv.map(shellQuote).join(" ");

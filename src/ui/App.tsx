@@ -1,6 +1,14 @@
 // The page: the host's NUMA map and its guests, with where their threads run.
-import React, { useEffect, useMemo, useState } from "react";
+import React, { useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
+import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
+import { alignUndoOps } from "../model/align";
+import { cpusetFormat } from "../model/cpuset";
+import { AlignAllDialog, type BatchItem } from "./AlignAllDialog";
+import { AlignDialog, planFor, type AppliedAlign } from "./AlignDialog";
+import { alignOpsRun } from "./alignRun";
+import { refusalText, whereText } from "./alignText";
+import { Toasts, type Toast } from "./Toasts";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
 import { mapRoles } from "../model/hostmap";
@@ -12,7 +20,7 @@ import { GuestsToolbar } from "./GuestsToolbar";
 import { useLocationOption } from "./useLocationOption";
 import { GuestsTable, type GuestRow } from "./GuestsTable";
 import { HostMap } from "./HostMap";
-import { _ } from "./i18n";
+import { _, format } from "./i18n";
 import { LibvirtProblemState, LoadingState, NoGuestsState } from "./StatusViews";
 import { useHostData } from "./useHostData";
 import { usePermission } from "./usePermission";
@@ -28,6 +36,13 @@ export const App = () => {
     const policy = useMemo(() => policyParse(policyOption === "custom" ? undefined : policyOption), [policyOption]);
     const [nameFilter, setNameFilter] = useState("");
     const [verdictFilter, setVerdictFilter] = useState<VerdictKind | "">("");
+    // the row as it was when the dialog opened: the preview and the plan stay what the admin saw
+    const [aligning, setAligning] = useState<GuestRow | null>(null);
+    const [aligningAll, setAligningAll] = useState(false);
+    const [toasts, setToasts] = useState<Toast[]>([]);
+    const toastKey = useRef(0);
+    const toast = (t: Omit<Toast, "key">) => setToasts(ts => [...ts, { ...t, key: ++toastKey.current }]);
+    const closeToast = (key: number) => setToasts(ts => ts.filter(t => t.key !== key));
     const guests = data.status === "ready" ? data.guests : null;
     const refreshThreads = threads.refresh;
 
@@ -57,6 +72,50 @@ export const App = () => {
         : snapshot && snapshot.problems.length ? snapshot.problems.join(" ") : null;
     const selectedRow = rows.find(r => r.guest.path === selected) ?? null;
 
+    const viewPolicy = policy.kind === "custom" ? "node" : policy.kind;
+    const host = data.status === "ready" ? data.host.topology : null;
+    const alignState = (row: GuestRow): { enabled: boolean; reason: string } => {
+        if (admin !== true) return { enabled: false, reason: _("Aligning needs administrative access: turn it on in the top bar.") };
+        if (!host) return { enabled: false, reason: "" };
+        if (row.guest.state === "other") return { enabled: false, reason: _("The guest is in a state that cannot be pinned.") };
+        const plan = planFor(row, host, policy);
+        if (plan.kind === "refused") return { enabled: false, reason: refusalText(plan.refusal) };
+        if (plan.kind === "nothing") return { enabled: false, reason: _("Already aligned under this policy, live and in the saved config.") };
+        return { enabled: true, reason: _("Pin the emulator threads next to the vCPUs.") };
+    };
+    const batch: BatchItem[] = host && admin === true
+        ? rows.flatMap(row => {
+            if (row.placement.verdict.kind === "aligned" || row.placement.verdict.kind === "single-node") return [];
+            const plan = planFor(row, host, policy);
+            return plan.kind === "change" ? [{ row, plan }] : [];
+        })
+        : [];
+
+    const undo = async (applied: AppliedAlign[]) => {
+        const notes: string[] = [];
+        let failures = 0;
+        for (const a of applied) {
+            const { ops, restoredInstead } = alignUndoOps(a.applied);
+            const res = await alignOpsRun(a.target, ops);
+            failures += res.filter(r => r.status !== "applied").length;
+            for (const op of restoredInstead) {
+                if (op.kind === "move-threads") continue;
+                notes.push(format(_("$0: the $1 had no pin before; libvirt cannot remove a pin, so Undo pinned it to the CPUs it could use then ($2)."),
+                                  a.target.name, whereText(op.where), cpusetFormat(op.previous)));
+            }
+            const failed = res.find(r => r.status === "failed");
+            if (failed) notes.push(format(_("$0: $1"), a.target.name, failed.error ?? ""));
+        }
+        data.reload();
+        toast({ variant: failures ? "danger" : "info", title: failures ? _("Undo did not complete") : _("Undone: the previous pins are back"), body: notes.join(" ") });
+    };
+    const onApplied = (applied: AppliedAlign[], summary: string) => {
+        data.reload();
+        refreshThreads();
+        if (applied.length)
+            toast({ variant: "success", title: summary, onUndo: () => void undo(applied) });
+    };
+
     let body: React.ReactNode;
     if (data.status === "loading") body = <LoadingState />;
     else if (data.status === "error") body = <LibvirtProblemState error={data.error} onRetry={data.reload} />;
@@ -65,11 +124,18 @@ export const App = () => {
         <>
             <GuestsToolbar policy={policy.kind} onPolicy={p => setPolicyOption(p === "node" ? undefined : p)}
                            nameFilter={nameFilter} onNameFilter={setNameFilter}
-                           verdictFilter={verdictFilter} onVerdictFilter={setVerdictFilter} />
+                           verdictFilter={verdictFilter} onVerdictFilter={setVerdictFilter}
+                           actions={
+                               <Button variant="primary" isAriaDisabled={batch.length === 0} data-testid="align-all"
+                                       onClick={() => batch.length && setAligningAll(true)}>
+                                   {format(_("Align all ($0)"), batch.length)}
+                               </Button>
+                           } />
             {shownRows.length === 0
                 ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>
                 : <GuestsTable host={data.host.topology} rows={shownRows} policy={policy.kind} selected={selected}
-                               onSelect={setSelected} threadsNote={threadsNote} />}
+                               onSelect={setSelected} threadsNote={threadsNote}
+                               alignState={alignState} onAlign={setAligning} />}
         </>
     );
 
@@ -92,6 +158,14 @@ export const App = () => {
                         <CardHeader><CardTitle component="h2">{_("Virtual machines")}</CardTitle></CardHeader>
                         <CardBody>{body}</CardBody>
                     </Card>
+                    {host && aligning && (
+                        <AlignDialog row={aligning} host={host} initialPolicy={viewPolicy}
+                                     onClose={() => setAligning(null)} onApplied={(a, summary) => onApplied([a], summary)} />
+                    )}
+                    {host && aligningAll && (
+                        <AlignAllDialog items={batch} host={host} onClose={() => setAligningAll(false)} onApplied={onApplied} />
+                    )}
+                    <Toasts toasts={toasts} onClose={closeToast} />
                 </div>
             </PageSection>
         </Page>

@@ -1,5 +1,6 @@
 // The guests table: name, state, vCPUs, emulator, verdict; a row expands to the guest's threads.
 import React, { useState } from "react";
+import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Label } from "@patternfly/react-core/dist/esm/components/Label/index.js";
 import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td, ExpandableRowContent } from "@patternfly/react-table/dist/esm/components/Table/index.js";
@@ -10,7 +11,7 @@ import { VERDICT_ORDER, type GroupPlacement, type GuestPlacement } from "../mode
 import type { PolicyKind } from "../model/policy";
 import type { GuestThread } from "../model/threads";
 import type { HostTopology } from "../model/topology";
-import { _ } from "./i18n";
+import { _, format } from "./i18n";
 import { ThreadsTable } from "./ThreadsTable";
 import { findingSentence, nodesText, verdictLabel } from "./verdictText";
 
@@ -46,9 +47,12 @@ interface Props {
     onSelect: (path: string | null) => void;
     /** why threads are missing for running guests, when the reader said */
     threadsNote: string | null;
+    /** whether "Align" is possible for a row, and why not */
+    alignState: (row: GuestRow) => { enabled: boolean; reason: string };
+    onAlign: (row: GuestRow) => void;
 }
 
-const COLUMNS = 8;
+const COLUMNS = 9;
 
 type SortKey = "name" | "state" | "vcpus" | "vcpuCpus" | "emulatorCpus" | "kernel" | "verdict";
 const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "vcpuCpus", "emulatorCpus", "kernel", "verdict"];
@@ -65,7 +69,7 @@ function sortValue(r: GuestRow, key: SortKey): string | number {
     }
 }
 
-export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote }: Props) => {
+export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote, alignState, onAlign }: Props) => {
     const [expanded, setExpanded] = useState<Set<string>>(new Set());
     const [sortBy, setSortBy] = useState<{ index: number; direction: "asc" | "desc" }>({ index: 0, direction: "asc" });
     const key = SORT_KEYS[sortBy.index] ?? "name";
@@ -96,10 +100,13 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                     <Th modifier="wrap" sort={sort(4)}>{_("Emulator CPUs")}</Th>
                     <Th modifier="wrap" sort={sort(5)}>{_("Kernel workers")}</Th>
                     <Th modifier="wrap" sort={sort(6)}>{_("Verdict")}</Th>
+                    <Th screenReaderText={_("Actions")} />
                 </Tr>
             </Thead>
-            {sorted.map(({ guest, placement, threads }, rowIndex) => {
+            {sorted.map((row, rowIndex) => {
+                const { guest, placement, threads } = row;
                 const label = verdictLabel(placement.verdict.kind);
+                const align = alignState(row);
                 const isExpanded = expanded.has(guest.path);
                 return (
                     <Tbody key={guest.path} isExpanded={isExpanded}>
@@ -126,6 +133,15 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                             <Td dataLabel={_("Verdict")}>
                                 <Tooltip content={findingSentence(placement.verdict, policy)}>
                                     <Label color={label.color} tabIndex={0}>{label.text}</Label>
+                                </Tooltip>
+                            </Td>
+                            <Td dataLabel={_("Actions")} modifier="fitContent">
+                                <Tooltip content={align.reason}>
+                                    <Button variant="secondary" size="sm" isAriaDisabled={!align.enabled} data-testid="align"
+                                            data-enabled={align.enabled} aria-label={format(_("Align emulator threads of $0"), guest.name)}
+                                            onClick={() => align.enabled && onAlign(row)}>
+                                        {_("Align")}
+                                    </Button>
                                 </Tooltip>
                             </Td>
                         </Tr>
