@@ -83,8 +83,9 @@ export const App = () => {
         if (plan.kind === "nothing") return { enabled: false, reason: _("Already aligned under this policy, live and in the saved config.") };
         return { enabled: true, reason: _("Pin the emulator threads next to the vCPUs.") };
     };
+    // "Align all" acts on the guests shown: filter first to align a subset
     const batch: BatchItem[] = host && admin === true
-        ? rows.flatMap(row => {
+        ? shownRows.flatMap(row => {
             if (row.placement.verdict.kind === "aligned" || row.placement.verdict.kind === "single-node") return [];
             const plan = planFor(row, host, policy);
             return plan.kind === "change" ? [{ row, plan }] : [];

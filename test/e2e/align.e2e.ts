@@ -1,0 +1,159 @@
+// Issue 7 on the local lab: each change checked by the test from /proc and `virsh dumpxml --inactive` itself.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+// @ts-expect-error: plain JS helper shared with the screenshot script
+import { browserOpen, shellOpen } from "../browser.mjs";
+import { guestMake, guestRemove, liveEmulatorpin, savedEmulatorpin, savedXmlLessPins } from "./guests";
+import { procThreads, virsh, waitFor } from "./host";
+import type { Frame, Page } from "playwright-core";
+
+type Browser = { page: Page; errors: string[]; close(): Promise<void> };
+let b: Browser;
+let frame: Frame;
+const RUN = "np-e2e-run", OFF = "np-e2e-off", TRANSIENT = "np-e2e-transient";
+const ALL = ["np-e2e-all-a", "np-e2e-all-b", "np-e2e-all-ok"];
+
+/** emulator-group threads (not vCPUs, I/O threads or kernel workers) as /proc has them */
+const emulatorCpus = (name: string) => [...new Set(procThreads(name)
+    .filter(t => !/^CPU \d+\//.test(t.comm) && !/^IO iothread/.test(t.comm) && !t.comm.startsWith("kvm-nx"))
+    .map(t => t.cpus))];
+
+async function open() {
+    frame = await shellOpen(b.page, { hash: "#/?policy=vcpus" });
+    await frame.waitForSelector("[data-page-status=ready][data-access=admin]");
+}
+
+async function alignDialog(name: string) {
+    const button = frame.locator(`tr[data-guest="${name}"] [data-testid=align]`);
+    await waitFor(`${name}'s Align button`, async () => await button.getAttribute("data-enabled") === "true", 15000);
+    await button.click();
+    await frame.waitForSelector("[data-testid=align-dialog]");
+}
+
+beforeAll(async () => {
+    b = await browserOpen();
+});
+afterAll(async () => {
+    await b?.close();
+    for (const n of [RUN, OFF, TRANSIENT, ...ALL]) await guestRemove(n);
+});
+
+describe("align one guest", () => {
+    beforeEach(async () => {
+        await guestMake({ name: RUN, vcpus: [1], emulator: "0" }, "running");
+        await open();
+    });
+
+    it("a misaligned running guest becomes aligned: /proc and the saved XML, nothing else changed; Undo restores", async () => {
+        const before = await savedXmlLessPins(RUN);
+        expect(emulatorCpus(RUN)).toEqual(["0"]);
+        await alignDialog(RUN);
+        expect(await frame.getAttribute("[data-testid=align-preview] tr[data-where=live]", "data-target")).toBe("1");
+        expect(await frame.inputValue("[data-testid=align-command-live] input")).toBe(`virsh emulatorpin ${RUN} 1 --live`);
+        expect(await frame.inputValue("[data-testid=align-command-config] input")).toBe(`virsh emulatorpin ${RUN} 1 --config`);
+        await frame.click("[data-testid=align-apply]");
+        await frame.waitForSelector("[data-testid=align-verify]", { timeout: 30000 });
+        expect(await frame.textContent("[data-testid=align-verify]")).toMatch(/Verified: the \d+ emulator threads now run on CPUs 1/);
+        expect(await frame.$$eval("[data-testid=align-results] li", lis => lis.map(l => [l.getAttribute("data-op"), l.getAttribute("data-status")])))
+            .toEqual([["emulator-live", "applied"], ["emulator-config", "applied"]]);
+        // the kernel's view and the saved config, read by the test
+        expect(emulatorCpus(RUN)).toEqual(["1"]);
+        expect(await savedEmulatorpin(RUN)).toBe("1");
+        expect(await savedXmlLessPins(RUN)).toBe(before);
+
+        await frame.click("[data-testid=align-close]");
+        await frame.click("[data-testid=toasts] [data-testid=undo]");
+        await waitFor("the previous pins", async () => await savedEmulatorpin(RUN) === "0" && emulatorCpus(RUN).join() === "0", 15000);
+        expect(await liveEmulatorpin(RUN)).toBe("0");
+        expect(await savedXmlLessPins(RUN)).toBe(before);
+    });
+
+    it("a guest destroyed while its dialog is open: a clear error, and nothing changes", async () => {
+        await alignDialog(RUN);
+        const before = await virsh("dumpxml", "--inactive", RUN);
+        await virsh("destroy", RUN);
+        await frame.click("[data-testid=align-apply]");
+        const partial = await frame.waitForSelector("[data-testid=align-partial]", { timeout: 30000 });
+        const text = await partial.textContent();
+        expect(text).toContain("Nothing changed");
+        expect(text).toMatch(/not running/i);
+        expect(await frame.$$eval("[data-testid=align-results] li", lis => lis.map(l => l.getAttribute("data-status"))))
+            .toEqual(["failed", "not-run"]);
+        expect(await virsh("dumpxml", "--inactive", RUN)).toBe(before);
+        expect((await virsh("domstate", RUN)).trim()).toBe("shut off");
+        await frame.click("[data-testid=align-close]");
+    });
+
+    it("refuses a custom CPU list with bad input, saying why, as it is typed", async () => {
+        await alignDialog(RUN);
+        await frame.selectOption("[data-testid=align-policy]", "custom");
+        const help = () => frame.textContent("[data-testid=align-custom-help]");
+        const bad: [string, string][] = [["3-1", "ends before it starts"], ["5", "CPU 5 does not exist on this host (CPUs 0-1)"],
+            ["1,,0", "empty entry"], ["x", "not a CPU number"]];
+        for (const [input, why] of bad) {
+            await frame.fill("input[data-testid=align-custom]", input);
+            await waitFor(`the reason for ${input}`, async () => (await help())?.includes(why));
+            expect(await frame.isDisabled("[data-testid=align-apply]")).toBe(true);
+        }
+        await frame.fill("input[data-testid=align-custom]", "0-1");
+        await waitFor("a valid list", async () => !(await frame.isDisabled("[data-testid=align-apply]")));
+        expect(await frame.getAttribute("[data-testid=align-preview] tr[data-where=live]", "data-target")).toBe("0-1");
+        await frame.click("[data-testid=align-close]");
+        expect(await savedEmulatorpin(RUN)).toBe("0");
+    });
+});
+
+describe("steps follow the guest's state", () => {
+    it("a shut-off guest changes only its saved config", async () => {
+        await guestMake({ name: OFF, vcpus: [1], emulator: "0" }, "shutoff");
+        await open();
+        await alignDialog(OFF);
+        expect(await frame.$$eval("[data-testid=align-preview] tr[data-where]", trs => trs.map(t => t.getAttribute("data-where")))).toEqual(["config"]);
+        await frame.click("[data-testid=align-apply]");
+        await frame.waitForSelector("[data-testid=align-results] li[data-op=emulator-config][data-status=applied]");
+        expect(await savedEmulatorpin(OFF)).toBe("1");
+        expect((await virsh("domstate", OFF)).trim()).toBe("shut off");
+        await frame.click("[data-testid=align-close]");
+    });
+
+    it("a transient guest changes only live", async () => {
+        await guestMake({ name: TRANSIENT, vcpus: [1], emulator: "0" }, "transient");
+        await open();
+        await alignDialog(TRANSIENT);
+        expect(await frame.$$eval("[data-testid=align-preview] tr[data-where]", trs => trs.map(t => t.getAttribute("data-where")))).toEqual(["live"]);
+        await frame.click("[data-testid=align-apply]");
+        await frame.waitForSelector("[data-testid=align-verify]", { timeout: 30000 });
+        expect(await frame.$$eval("[data-testid=align-results] li", lis => lis.map(l => l.getAttribute("data-op")))).toEqual(["emulator-live"]);
+        expect(emulatorCpus(TRANSIENT)).toEqual(["1"]);
+        expect(await liveEmulatorpin(TRANSIENT)).toBe("1");
+        await frame.click("[data-testid=align-close]");
+    });
+});
+
+describe("align all", () => {
+    it("fixes every misaligned guest shown and leaves aligned ones as they were; one Undo for the batch", async () => {
+        await guestMake({ name: ALL[0]!, vcpus: [1], emulator: "0" }, "running");
+        await guestMake({ name: ALL[1]!, vcpus: [0], emulator: "1" }, "shutoff");
+        await guestMake({ name: ALL[2]!, vcpus: [1], emulator: "1" }, "running");
+        const okBefore = await virsh("dumpxml", "--inactive", ALL[2]!);
+        await open();
+        await frame.fill("[data-testid=name-filter] input", "np-e2e-all-");
+        await waitFor("the filter", async () => (await frame.$$eval("tr[data-guest]", t => t.length)) === 3);
+        expect(await frame.textContent("[data-testid=align-all]")).toContain("Align all (2)");
+        await frame.click("[data-testid=align-all]");
+        await frame.waitForSelector("[data-testid=align-all-dialog]");
+        expect((await frame.$$eval("[data-testid=align-all-dialog] tr[data-guest]", trs => trs.map(t => t.getAttribute("data-guest")))).sort())
+            .toEqual([ALL[0], ALL[1]]);
+        await frame.click("[data-testid=align-all-apply]");
+        await frame.waitForSelector(`[data-testid=align-all-dialog] tr[data-guest="${ALL[0]}"][data-status=verified]`, { timeout: 60000 });
+        await frame.waitForSelector(`[data-testid=align-all-dialog] tr[data-guest="${ALL[1]}"][data-status=applied]`, { timeout: 60000 });
+        expect(emulatorCpus(ALL[0]!)).toEqual(["1"]);
+        expect(await savedEmulatorpin(ALL[0]!)).toBe("1");
+        expect(await savedEmulatorpin(ALL[1]!)).toBe("0");
+        expect(await virsh("dumpxml", "--inactive", ALL[2]!)).toBe(okBefore);
+        await frame.click("[data-testid=align-all-close]");
+
+        await frame.click("[data-testid=toasts] [data-testid=undo]");
+        await waitFor("the batch undone", async () =>
+            await savedEmulatorpin(ALL[0]!) === "0" && await savedEmulatorpin(ALL[1]!) === "1" && emulatorCpus(ALL[0]!).join() === "0", 20000);
+    });
+});
