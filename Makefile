@@ -8,7 +8,7 @@ NODE_MODULES_STAMP := node_modules/.package-lock.json
 SOURCES := $(shell find src po -type f 2>/dev/null) manifest.json build.js package-lock.json
 
 .PHONY: numa-lab numa-lab-down check-numa all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
-        typecheck lint screenshot pot clean
+        typecheck lint screenshot pot update-po clean
 
 all: dist/index.js
 
@@ -69,9 +69,12 @@ check:
 screenshot: dist/index.js
 	node test/screenshot.mjs
 
-# the translation template from the sources and the manifest
+# the translation template from the sources and the manifest; update-po merges it into the catalogs
 pot:
 	node po/extract.mjs
+
+update-po: pot
+	for po in po/*.po; do python3 po/update.py $$po; done
 
 clean:
 	rm -rf dist

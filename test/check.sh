@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make check: typecheck, lint, unit tests, then the end-to-end suite against the local lab, which it brings up
-# and takes down again (also when a test fails; KEEP_LAB=1 leaves it running). Every suite runs even when an
+# make check: typecheck, lint, unit tests, then the end-to-end suites against the local lab and the NUMA lab,
+# each brought up and taken down again (also when a test fails; KEEP_LAB=1 leaves them running). Every suite runs even when an
 # earlier one failed. The last line is the total of every suite: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,11 @@ suite() { # NAME CONFIG-ARGS...: a vitest suite, counted test by test from its J
     ' "$RESULTS/$name.json" "$RESULTS/$name" "$name"
 }
 
+# the NUMA lab's disk image builds (when missing or changed) while the first suites run: mostly downloads
+NUMA_IMAGE_LOG=$(mktemp)
+NUMA_LAB_IMAGE_ONLY=1 bash test/numa-lab/up.sh > "$NUMA_IMAGE_LOG" 2>&1 &
+numa_image_pid=$!
+
 step typecheck npx tsc --noEmit -p .
 step lint npx eslint src test po build.js
 step build node build.js
@@ -49,6 +54,19 @@ else
 fi
 if [ "${KEEP_LAB:-0}" != 1 ]; then
     bash test/lab/down.sh || echo "lab-down reported a problem"
+fi
+
+echo "=== NUMA lab"
+wait "$numa_image_pid"; image_rc=$?
+cat "$NUMA_IMAGE_LOG"; rm -f "$NUMA_IMAGE_LOG"
+if [ "$image_rc" = 0 ] && bash test/numa-lab/up.sh; then
+    suite e2e-numa --config test/e2e-numa/vitest.config.ts
+else
+    echo "NUMA lab: FAILED to come up; its end-to-end suite did not run"
+    echo "pass 0 1 0" > "$RESULTS/e2e-numa"
+fi
+if [ "${KEEP_LAB:-0}" != 1 ]; then
+    bash test/numa-lab/down.sh || echo "numa-lab-down reported a problem"
 fi
 
 echo "=== summary"

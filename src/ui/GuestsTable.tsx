@@ -105,7 +105,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
             </Thead>
             {sorted.map((row, rowIndex) => {
                 const { guest, placement, threads } = row;
-                const label = verdictLabel(placement.verdict.kind);
+                const label = verdictLabel(placement.verdict.kind, policy);
                 const align = alignState(row);
                 const isExpanded = expanded.has(guest.path);
                 return (

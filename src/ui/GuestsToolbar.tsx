@@ -60,7 +60,7 @@ export const GuestsToolbar = ({ policy, onPolicy, nameFilter, onNameFilter, verd
                 <FormSelect aria-label={_("Filter by verdict")} value={verdictFilter} data-testid="verdict-filter"
                             onChange={(_ev, v) => onVerdictFilter(v as VerdictKind | "")}>
                     <FormSelectOption value="" label={_("All verdicts")} />
-                    {VERDICT_ORDER.map(v => <FormSelectOption key={v} value={v} label={verdictLabel(v).text} />)}
+                    {VERDICT_ORDER.map(v => <FormSelectOption key={v} value={v} label={verdictLabel(v, policy).text} />)}
                 </FormSelect>
             </ToolbarItem>
             {actions && <ToolbarItem align={{ default: "alignEnd" }}>{actions}</ToolbarItem>}

@@ -9,11 +9,14 @@ export type LabelColor = "green" | "orange" | "red" | "blue" | "grey" | "purple"
 export const nodesText = (nodes: number[]): string =>
     nodes.length === 0 ? _("none") : cockpit.ngettext("node $0", "nodes $0", nodes.length).replace("$0", nodes.join(", "));
 
-export function verdictLabel(kind: VerdictKind): { text: string; color: LabelColor } {
+export function verdictLabel(kind: VerdictKind, policy: PolicyKind = "node"): { text: string; color: LabelColor } {
     switch (kind) {
     case "aligned": return { text: _("Aligned"), color: "green" };
     case "single-node": return { text: _("Single node"), color: "blue" };
-    case "emulator-elsewhere": return { text: _("Emulator on other nodes"), color: "orange" };
+    case "emulator-elsewhere":
+        if (policy === "llc") return { text: _("Emulator on other caches"), color: "orange" };
+        if (policy === "node") return { text: _("Emulator on other nodes"), color: "orange" };
+        return { text: _("Emulator off target"), color: "orange" };
     case "vcpus-unpinned": return { text: _("vCPUs not pinned"), color: "grey" };
     case "vcpus-span": return { text: _("vCPUs span nodes"), color: "orange" };
     case "drift": return { text: _("Drift"), color: "red" };

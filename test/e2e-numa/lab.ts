@@ -9,10 +9,19 @@ export const ADMIN = { user: "admin", password: "numalab" };
 export const VIEWER = { user: "viewer", password: "numalab" };
 
 export async function labSsh(command: string): Promise<string> {
-    const { stdout } = await run("ssh", ["-i", `${CACHE}/id_ed25519`, "-p", process.env.NUMA_LAB_SSH_PORT ?? "2222",
-        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
-        "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
+    // the lab is an emulated machine under load: a slow ssh handshake is retried, a failing command is not
+    for (let attempt = 1; ; attempt++) {
+        try {
+            const { stdout } = await run("ssh", ["-i", `${CACHE}/id_ed25519`, "-p", process.env.NUMA_LAB_SSH_PORT ?? "2222",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
+                "-o", "ConnectTimeout=30", "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024 });
+            return stdout;
+        } catch (e) {
+            const err = e as { stderr?: string; code?: number };
+            if (attempt < 3 && err.code === 255 && /banner exchange|timed out|Connection reset/i.test(err.stderr ?? "")) continue;
+            throw e;
+        }
+    }
 }
 
 /** NUMA node -> CPU list, as lscpu inside the lab prints it */

@@ -5,7 +5,8 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >&2
+command -v debootstrap >/dev/null ||
+    flock /run/numa-placement-apt.lock sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap' >&2
 mkdir -p "$CACHE"
 [ -f "$CACHE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C numa-lab -f "$CACHE/id_ed25519"
 

@@ -13,7 +13,7 @@ LAB_PASSWORD=numalab
 log() { printf 'numa-lab: %s\n' "$*" >&2; }
 
 SSH_OPTS=(-i "$CACHE/id_ed25519" -p "$SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=5 -o BatchMode=yes)
+          -o LogLevel=ERROR -o ConnectTimeout=30 -o ServerAliveInterval=15 -o BatchMode=yes)
 # run a fixed command inside the lab, as root
 lab_ssh() { ssh "${SSH_OPTS[@]}" root@127.0.0.1 "$@"; }
 

@@ -2,15 +2,20 @@
 # make numa-lab: the article's 4-node, 24-CPU host as a nested Debian 12 VM (TCG), with libvirt, libvirt-dbus,
 # Cockpit (http://127.0.0.1:9091, password login) and demo guests with vhost-net NICs. Idempotent.
 #   NUMA_LAB_NO_CPUSET=1: libvirt without its cpuset controller, so a live emulatorpin leaves vhost behind
+#   NUMA_LAB_IMAGE_ONLY=1: only build the image when needed (make check does it while other suites run)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 [ "$(id -u)" = 0 ] || { log "run as root"; exit 1; }
 mkdir -p "$RUN"
 
+missing=()
 for p in qemu-system-x86 openssh-client e2fsprogs debootstrap; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >&2
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+if [ ${#missing[@]} -gt 0 ]; then
+    # one apt at a time: the local lab's script may be installing too (make check runs both)
+    flock /run/numa-placement-apt.lock sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"' apt "${missing[@]}" >&2
+fi
 
 # 1. the image, when missing or when its recipe changed
 if [ ! -f "$CACHE/image.raw" ] || [ "$(cat "$CACHE/recipe.sha256" 2>/dev/null)" != "$(recipe_hash)" ]; then
@@ -20,6 +25,8 @@ if [ ! -f "$CACHE/image.raw" ] || [ "$(cat "$CACHE/recipe.sha256" 2>/dev/null)" 
     log "building the disk image (about a minute and a half)"
     bash "$NUMA_DIR/build-image.sh"
 fi
+
+[ "${NUMA_LAB_IMAGE_ONLY:-0}" = 1 ] && { log "image ready"; exit 0; }
 
 # 2. boot it, unless it runs
 if ! qemu_pid >/dev/null; then
