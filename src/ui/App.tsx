@@ -156,7 +156,15 @@ export const App = () => {
                                  guestName={selectedRow?.guest.name ?? null} />
                     )}
                     <Card>
-                        <CardHeader><CardTitle component="h2">{_("Virtual machines")}</CardTitle></CardHeader>
+                        <CardHeader actions={{
+                            actions: data.status === "ready"
+                                ? <Button variant="secondary" size="sm" data-testid="refresh"
+                                          onClick={() => { data.reload(); refreshThreads() }}>{_("Refresh")}</Button>
+                                : null,
+                            hasNoOffset: true,
+                        }}>
+                            <CardTitle component="h2">{_("Virtual machines")}</CardTitle>
+                        </CardHeader>
                         <CardBody>{body}</CardBody>
                     </Card>
                     {host && aligning && (

@@ -2,7 +2,7 @@
 // The topology is read once (it does not change while the page is open); guests are read again on every
 // domain event or tunable change, coalesced; free memory per node follows without holding the page up.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { QEMU_PATH } from "../libvirt/api";
+import { QEMU_PATH, domainStatesGet } from "../libvirt/api";
 import { libvirtErrorOf, libvirtOwnerWatch, libvirtReset, libvirtSubscribe, type Bus, type LibvirtError } from "../libvirt/dbus";
 import { guestsLoad, hostLoad, hostMemoryLoad, type GuestRecord, type HostRecord } from "../libvirt/guests";
 import type { HostTopology } from "../model/topology";
@@ -13,7 +13,13 @@ export type HostData =
     | { status: "ready"; host: HostRecord; guests: GuestRecord[] };
 
 const RETRY_MS = 5000;
+/** libvirt sends no signal when libvirtd itself goes away (and libvirt-dbus may not re-register its events when
+ *  libvirtd comes back): one call for every guest's state notices both, while the page is visible */
+const LIVENESS_MS = 5000;
 const COALESCE_MS = 250;
+
+const statesKey = (states: [string, string][]): string =>
+    states.map(([n, s]) => `${n}\u0000${s}`).sort().join("\u0001");
 
 export function useHostData(bus: Bus): HostData & { reload: () => void } {
     const [data, setData] = useState<HostData>({ status: "loading" });
@@ -24,6 +30,8 @@ export function useHostData(bus: Bus): HostData & { reload: () => void } {
     const memoryFree = useRef(new Map<number, number>());
     const timer = useRef<number | null>(null);
 
+    const statesSeen = useRef<string>(""); // the guests' names and states as last loaded
+
     const load = useCallback(async () => {
         const mine = ++generation.current;
         try {
@@ -33,6 +41,7 @@ export function useHostData(bus: Bus): HostData & { reload: () => void } {
             ]);
             if (mine !== generation.current) return;
             topology.current = topo;
+            statesSeen.current = statesKey(guests.map(g => [g.name, g.state]));
             setData({ status: "ready", host: { topology: topo, memoryFree: memoryFree.current }, guests });
             const free = await hostMemoryLoad({ bus, topology: topo });
             if (mine !== generation.current) return;
@@ -68,6 +77,29 @@ export function useHostData(bus: Bus): HostData & { reload: () => void } {
             if (timer.current !== null) window.clearTimeout(timer.current);
         };
     }, [bus, epoch, schedule]);
+
+    // while visible and ready: every guest's state every few seconds; a failure (libvirtd gone) or a change (an
+    // event missed, e.g. across a libvirtd restart) reads everything again
+    useEffect(() => {
+        if (data.status !== "ready") return;
+        let timer: number | null = null;
+        const tick = () => {
+            if (cockpit.hidden) return;
+            domainStatesGet({ bus }).then(
+                states => { if (statesKey([...states]) !== statesSeen.current) void load() },
+                () => void load());
+        };
+        const arm = () => {
+            if (timer !== null) window.clearInterval(timer);
+            timer = cockpit.hidden ? null : window.setInterval(tick, LIVENESS_MS);
+        };
+        arm();
+        cockpit.addEventListener("visibilitychange", arm);
+        return () => {
+            cockpit.removeEventListener("visibilitychange", arm);
+            if (timer !== null) window.clearInterval(timer);
+        };
+    }, [bus, data.status, load]);
 
     // while libvirt is unreachable, try again every few seconds, so the page recovers by itself
     useEffect(() => {
