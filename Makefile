@@ -7,7 +7,7 @@ METAINFO_DIR := $(DESTDIR)$(PREFIX)/share/metainfo
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 SOURCES := $(shell find src po -type f 2>/dev/null) manifest.json build.js package-lock.json
 
-.PHONY: numa-lab numa-lab-down check-numa all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
+.PHONY: bench numa-lab numa-lab-down check-numa all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
         typecheck lint screenshot pot update-po clean
 
 all: dist/index.js
@@ -66,8 +66,9 @@ check-e2e: $(NODE_MODULES_STAMP)
 check:
 	bash test/check.sh
 
+# the README's picture, from the NUMA lab (make numa-lab), logged in as its administrator, rhel64 selected
 screenshot: dist/index.js
-	node test/screenshot.mjs
+	COCKPIT_URL=http://127.0.0.1:9091 LOGIN=admin:numalab ADMIN=1 SELECT=rhel64 EXPAND=rhel64 FULL=1250 node test/screenshot.mjs doc/screenshot.png
 
 # the translation template from the sources and the manifest; update-po merges it into the catalogs
 pot:
@@ -88,3 +89,7 @@ numa-lab-down:
 
 check-numa: $(NODE_MODULES_STAMP)
 	npx vitest run --config test/e2e-numa/vitest.config.ts
+
+# speed against cockpit-machines and the command line (see bench/results.md); needs the local lab's packages
+bench: dist/index.js
+	bash bench/bench.sh

@@ -7,13 +7,14 @@ const out = process.argv[2] ?? "doc/screenshot.png";
 const b = await browserOpen();
 try {
     const [user, password] = (process.env.LOGIN ?? "").split(":");
-    const frame = await shellOpen(b.page, { timeout: 90000, user, password });
-    await frame.waitForSelector("[data-page-status='ready']", { timeout: 60000 });
+    const frame = await shellOpen(b.page, { timeout: 180000, user, password, admin: Boolean(process.env.ADMIN) });
+    await frame.waitForSelector("[data-page-status='ready']", { timeout: 120000 });
+    await frame.waitForFunction(() => Number(document.querySelector("[data-refreshes]")?.getAttribute("data-refreshes")) > 0, null, { timeout: 120000 });
     if (process.env.SELECT)
         await frame.click(`tr[data-guest="${process.env.SELECT}"] td[data-label="Name"]`);
     if (process.env.EXPAND) {
         await frame.click(`tr[data-guest="${process.env.EXPAND}"] button[id^="threads"]`);
-        await frame.waitForSelector(`tr[data-threads-of="${process.env.EXPAND}"] [data-testid=threads]`, { timeout: 30000 });
+        await frame.waitForSelector(`tr[data-threads-of="${process.env.EXPAND}"] [data-testid=threads]`, { timeout: 120000 });
     }
     if (process.env.FULL) await b.page.setViewportSize({ width: 1400, height: Number(process.env.FULL) });
     await b.page.waitForTimeout(500);

@@ -22,6 +22,10 @@ export class LibvirtError extends Error {
 }
 
 const clients = new Map<Bus, cockpit.DBusClient>();
+let callCount = 0;
+
+/** How many libvirt-dbus calls this page has made since it loaded (shown to tests and the benchmark). */
+export const libvirtCallCount = (): number => callCount;
 
 export function libvirtClient(bus: Bus): cockpit.DBusClient {
     let client = clients.get(bus);
@@ -75,6 +79,7 @@ export function libvirtErrorOf(e: unknown): LibvirtError {
 
 /** Calls a libvirt-dbus method and returns its out arguments with variants unwrapped. */
 export async function libvirtCall(bus: Bus, path: string, iface: string, method: string, args: unknown[]): Promise<unknown[]> {
+    callCount++;
     try {
         const reply = await libvirtClient(bus).call(path, iface, method, args, { timeout: 30000 });
         return unwrapVariants(reply) as unknown[];

@@ -142,7 +142,8 @@ export const App = () => {
 
     return (
         <Page data-page-status={data.status} data-policy={policy.kind} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"}
-              data-refreshes={threads.refreshes} data-spawns={threads.spawns} isContentFilled>
+              data-refreshes={threads.refreshes} data-spawns={threads.spawns} data-dbus-calls={threads.dbusCalls}
+              data-guests={data.status === "ready" ? data.guests.length : 0} isContentFilled>
             <PageSection>
                 <div className="np-stack">
                     {admin === false && (

@@ -1,33 +1,21 @@
 // Issue 7 on the local lab: each change checked by the test from /proc and `virsh dumpxml --inactive` itself.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // @ts-expect-error: plain JS helper shared with the screenshot script
-import { browserOpen, shellOpen } from "../browser.mjs";
+import { browserOpen } from "../browser.mjs";
 import { guestMake, guestRemove, liveEmulatorpin, savedEmulatorpin, savedXmlLessPins } from "./guests";
-import { procThreads, virsh, waitFor } from "./host";
-import type { Frame, Page } from "playwright-core";
+import { virsh, waitFor } from "./host";
+import type { Frame } from "playwright-core";
+import { alignDialogOpen, emulatorCpus, pageOpen, type Browser } from "./page";
 
-type Browser = { page: Page; errors: string[]; close(): Promise<void> };
 let b: Browser;
 let frame: Frame;
 const RUN = "np-e2e-run", OFF = "np-e2e-off", TRANSIENT = "np-e2e-transient";
 const ALL = ["np-e2e-all-a", "np-e2e-all-b", "np-e2e-all-ok"];
 
-/** emulator-group threads (not vCPUs, I/O threads or kernel workers) as /proc has them */
-const emulatorCpus = (name: string) => [...new Set(procThreads(name)
-    .filter(t => !/^CPU \d+\//.test(t.comm) && !/^IO iothread/.test(t.comm) && !t.comm.startsWith("kvm-nx"))
-    .map(t => t.cpus))];
 
-async function open() {
-    frame = await shellOpen(b.page, { hash: "#/?policy=vcpus" });
-    await frame.waitForSelector("[data-page-status=ready][data-access=admin]");
-}
+async function open() { frame = await pageOpen(b) }
 
-async function alignDialog(name: string) {
-    const button = frame.locator(`tr[data-guest="${name}"] [data-testid=align]`);
-    await waitFor(`${name}'s Align button`, async () => await button.getAttribute("data-enabled") === "true", 15000);
-    await button.click();
-    await frame.waitForSelector("[data-testid=align-dialog]");
-}
+const alignDialog = (name: string) => alignDialogOpen(frame, name);
 
 beforeAll(async () => {
     b = await browserOpen();

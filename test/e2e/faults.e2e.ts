@@ -6,31 +6,19 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import { promisify } from "node:util";
 // @ts-expect-error: plain JS helper shared with the screenshot script
-import { browserOpen, shellOpen } from "../browser.mjs";
+import { browserOpen } from "../browser.mjs";
 import { guestMake, guestRemove, savedEmulatorpin } from "./guests";
-import { procThreads, virsh, waitFor } from "./host";
-import type { Frame, Page } from "playwright-core";
+import { virsh, waitFor } from "./host";
+import { alignDialogOpen, emulatorCpus, pageOpen, type Browser } from "./page";
 
 const run = promisify(execFile);
-type Browser = { page: Page; errors: string[]; close(): Promise<void> };
 let b: Browser;
 const TWICE = "np-e2e-twice", GONE = "np-e2e-gone";
 
-const emulatorCpus = (name: string) => [...new Set(procThreads(name)
-    .filter(t => !/^CPU \d+\//.test(t.comm) && !/^IO iothread/.test(t.comm) && !t.comm.startsWith("kvm-nx")).map(t => t.cpus))];
 
-async function open(browser: Browser): Promise<Frame> {
-    const f = await shellOpen(browser.page, { hash: "#/?policy=vcpus" });
-    await f.waitForSelector("[data-page-status=ready][data-access=admin]");
-    return f;
-}
+const open = pageOpen;
 
-async function alignDialog(f: Frame, name: string) {
-    const button = f.locator(`tr[data-guest="${name}"] [data-testid=align]`);
-    await waitFor(`${name}'s Align button`, async () => await button.getAttribute("data-enabled") === "true", 15000);
-    await button.click();
-    await f.waitForSelector("[data-testid=align-dialog]");
-}
+const alignDialog = alignDialogOpen;
 
 /** the cockpit-bridge serving the pages: its open file descriptors and child processes */
 function bridgeUsage(): { fds: number; children: number } {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make bench: installs cockpit-machines (the peer), brings the lab up with it, runs bench/run.mjs, removes the
+# benchmark's guests. The lab itself stays as it was found (up or down).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! dpkg-query -W -f='${Status}' cockpit-machines 2>/dev/null | grep -q 'install ok installed'; then
+    flock /run/numa-placement-apt.lock sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends cockpit-machines'
+    # the bridge reads the list of packages when it starts: a lab cockpit-ws started before must start again
+    source test/lab/common.sh
+    stop_recorded keepalive; stop_recorded cockpit-ws group
+fi
+was_up=no
+[ -f /run/numa-placement-lab/pids/cockpit-ws ] && was_up=yes
+bash test/lab/up.sh
+cleanup() {
+    for g in $(virsh -q -c qemu:///system list --all --name | grep '^bench-' || true); do
+        virsh -q -c qemu:///system destroy "$g" >/dev/null 2>&1 || true
+        virsh -q -c qemu:///system undefine "$g" >/dev/null 2>&1 || true
+    done
+    [ "$was_up" = yes ] || bash test/lab/down.sh
+}
+trap cleanup EXIT
+node bench/run.mjs
