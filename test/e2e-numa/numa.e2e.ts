@@ -33,14 +33,10 @@ async function expand(guest: string) {
     await frame.waitForSelector(`tr[data-threads-of="${guest}"] [data-testid=threads] tr[data-tid]`, { timeout: 60000 });
 }
 
-const reopen = async () => {
-    frame = await shellOpen(b.page, { base: BASE, user: ADMIN.user, password: ADMIN.password, admin: true, timeout: 180000 });
-    await frame.waitForSelector("[data-page-status=ready]", { timeout: 120000 });
-};
-
 beforeAll(async () => {
     b = await browserOpen();
-    await reopen();
+    frame = await shellOpen(b.page, { base: BASE, user: ADMIN.user, password: ADMIN.password, admin: true, timeout: 300000 });
+    await frame.waitForSelector("[data-page-status=ready]", { timeout: 300000 });
 });
 afterAll(async () => { await b?.close() });
 
@@ -64,10 +60,13 @@ describe("the article's host", () => {
         const host = topologyParse(await labSsh("virsh capabilities"));
         const rows = new Map(await frame.$$eval("[data-testid=guests] tr[data-guest]", trs =>
             trs.map(tr => [tr.getAttribute("data-guest"), [tr.getAttribute("data-state"), tr.getAttribute("data-verdict")]] as const)));
+        // every guest's live and saved XML in one ssh round trip (the lab is slow)
+        const xml = (await labSsh(`for g in ${[...truth.keys()].join(" ")}; do virsh dumpxml $g; echo '@@@'; virsh dumpxml --inactive $g; echo '@@@'; done`)).split("@@@\n");
+        let i = 0;
         for (const [name, state] of truth) {
             const running = state === "running";
-            const config = guestParse(await labSsh(`virsh dumpxml ${name}`));
-            const saved = guestParse(await labSsh(`virsh dumpxml --inactive ${name}`));
+            const config = guestParse(xml[i++]!);
+            const saved = guestParse(xml[i++]!);
             const p = placementCompute({ host, state: running ? "running" : "shutoff", persistent: true, config, saved, policy: { kind: "node" } });
             const [shownState, shownVerdict] = rows.get(name)!;
             expect(shownState, name).toBe(running ? "running" : "shutoff");
@@ -94,8 +93,8 @@ describe("the article's host", () => {
     });
 
     it("aligns rhel64 from the page: every emulator thread and its vhost worker on exactly 1,3,5,7,9,11, saved too", async () => {
-        await frame.click(`tr[data-guest=rhel64] [data-testid=align]`);
-        await frame.waitForSelector("[data-testid=align-dialog]");
+        await frame.click(`tr[data-guest=rhel64] [data-testid=align]`, { timeout: 120000 });
+        await frame.waitForSelector("[data-testid=align-dialog]", { timeout: 60000 });
         expect(await frame.inputValue("[data-testid=align-command-live] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --live`);
         expect(await frame.inputValue("[data-testid=align-command-config] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --config`);
         await frame.click("[data-testid=align-apply]");
@@ -116,7 +115,7 @@ describe("the article's host", () => {
             await labSsh("virsh -q destroy rhel64 >/dev/null; virsh -q start rhel64 >/dev/null; virsh -q emulatorpin rhel64 1,3,5,7,9,11 --live");
             const vhost = await labVhost("rhel64");
             expect(vhost.cpus).toBe("0-23"); // the kernel's own view: it did not follow
-            await reopen();
+            // the page follows the restarted guest by itself: no reload
             await expand("rhel64");
             await frame.waitForSelector(`tr[data-threads-of="rhel64"] tr[data-tid="${vhost.tid}"][data-drift="true"]`, { timeout: 120000 });
             expect(await frame.getAttribute("tr[data-guest=rhel64]", "data-verdict")).toBe("drift");
@@ -143,8 +142,8 @@ describe("limited access", () => {
     it("shows the user without sudo the page read-only, guests included, actions disabled with the reason", async () => {
         const v: Browser = await browserOpen();
         try {
-            const f = await shellOpen(v.page, { base: BASE, user: VIEWER.user, password: VIEWER.password, timeout: 180000 });
-            await f.waitForSelector("[data-page-status=ready]", { timeout: 120000 });
+            const f = await shellOpen(v.page, { base: BASE, user: VIEWER.user, password: VIEWER.password, timeout: 300000 });
+            await f.waitForSelector("[data-page-status=ready]", { timeout: 300000 });
             expect(await f.getAttribute("[data-page-status]", "data-access")).toBe("limited");
             expect(await f.textContent("[data-testid=limited-access]")).toContain("read-only");
             expect(await f.locator("[data-testid=guests] tr[data-guest='rhel64']").count()).toBe(1);

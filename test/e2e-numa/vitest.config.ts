@@ -8,7 +8,7 @@ export default defineConfig({
         include: ["test/e2e-numa/**/*.e2e.ts"],
         environment: "node",
         fileParallelism: false,
-        testTimeout: 300_000,
-        hookTimeout: 300_000,
+        testTimeout: 600_000,
+        hookTimeout: 600_000,
     },
 });
