@@ -54,6 +54,10 @@ interface Props {
 
 const COLUMNS = 9;
 
+/** Enter and Space on a button in a clickable row must press the button: the row's own key handler would
+ *  select the row and cancel the button's default action. */
+const keepKeysInCell = (e: React.KeyboardEvent) => e.stopPropagation();
+
 type SortKey = "name" | "state" | "vcpus" | "vcpuCpus" | "emulatorCpus" | "kernel" | "verdict";
 const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "vcpuCpus", "emulatorCpus", "kernel", "verdict"];
 
@@ -118,7 +122,8 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                 onSelect(selected === guest.path ? null : guest.path);
                             }}
                             aria-label={guest.name}>
-                            <Td expand={{ rowIndex, isExpanded, onToggle: () => toggle(guest.path), expandId: "threads" }} />
+                            <Td expand={{ rowIndex, isExpanded, onToggle: () => toggle(guest.path), expandId: "threads" }}
+                                onKeyDown={keepKeysInCell} />
                             <Td dataLabel={_("Name")}>
                                 {guest.name}
                                 {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
@@ -135,7 +140,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                     <Label color={label.color} tabIndex={0}>{label.text}</Label>
                                 </Tooltip>
                             </Td>
-                            <Td dataLabel={_("Actions")} modifier="fitContent">
+                            <Td dataLabel={_("Actions")} modifier="fitContent" onKeyDown={keepKeysInCell}>
                                 <Tooltip content={align.reason}>
                                     <Button variant="secondary" size="sm" isAriaDisabled={!align.enabled} data-testid="align"
                                             data-enabled={align.enabled} aria-label={format(_("Align emulator threads of $0"), guest.name)}

@@ -163,3 +163,33 @@ describe("German", () => {
         }
     });
 });
+
+describe("keyboard and theme", () => {
+    it("selects a guest, expands its threads and opens its dialog without a mouse", async () => {
+        await openWith("vcpus");
+        await frame.focus("tr[data-guest=demo-emulator-elsewhere]");
+        await b.page.keyboard.press("Enter");
+        await frame.waitForSelector("[data-testid=host-map] [data-roles~=vcpu]");
+        await frame.focus("tr[data-guest=demo-emulator-elsewhere] button[id^=threads]");
+        await b.page.keyboard.press("Enter");
+        await frame.waitForSelector(`tr[data-threads-of="demo-emulator-elsewhere"] [data-testid=threads]`);
+        await frame.focus("tr[data-guest=demo-emulator-elsewhere] [data-testid=align]");
+        await b.page.keyboard.press("Enter");
+        await frame.waitForSelector("[data-testid=align-dialog]");
+        await b.page.keyboard.press("Escape");
+        await frame.waitForSelector("[data-testid=align-dialog]", { state: "detached" });
+    });
+
+    it("follows the shell's dark style", async () => {
+        await openWith("node");
+        await frame.evaluate(() => localStorage.setItem("shell:style", "dark"));
+        try {
+            await openWith("node");
+            expect(await frame.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(true);
+        } finally {
+            await frame.evaluate(() => localStorage.removeItem("shell:style"));
+        }
+        await openWith("node");
+        expect(await frame.evaluate(() => document.documentElement.classList.contains("pf-v6-theme-dark"))).toBe(false);
+    });
+});
