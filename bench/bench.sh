@@ -3,10 +3,15 @@
 # benchmark's guests. The lab itself stays as it was found (up or down).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source test/lab/common.sh
 if ! dpkg-query -W -f='${Status}' cockpit-machines 2>/dev/null | grep -q 'install ok installed'; then
     flock /run/numa-placement-apt.lock sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends cockpit-machines'
-    # the bridge reads the list of packages when it starts: a lab cockpit-ws started before must start again
-    source test/lab/common.sh
+fi
+# the bridge reads the list of packages when it starts: the lab's cockpit-ws, if it runs without
+# cockpit-machines, starts again
+if recorded_pid cockpit-ws >/dev/null &&
+   ! node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+        http://127.0.0.1:9090/cockpit/@localhost/machines/manifest.json; then
     stop_recorded keepalive; stop_recorded cockpit-ws group
 fi
 was_up=no

@@ -52,14 +52,14 @@ interface Props {
     onAlign: (row: GuestRow) => void;
 }
 
-const COLUMNS = 9;
+const COLUMNS = 10;
 
 /** Enter and Space on a button in a clickable row must press the button: the row's own key handler would
  *  select the row and cancel the button's default action. */
 const keepKeysInCell = (e: React.KeyboardEvent) => e.stopPropagation();
 
-type SortKey = "name" | "state" | "vcpus" | "vcpuCpus" | "emulatorCpus" | "kernel" | "verdict";
-const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "vcpuCpus", "emulatorCpus", "kernel", "verdict"];
+type SortKey = "name" | "state" | "vcpus" | "vcpuCpus" | "emulatorCpus" | "kernel" | "memory" | "verdict";
+const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "vcpuCpus", "emulatorCpus", "kernel", "memory", "verdict"];
 
 function sortValue(r: GuestRow, key: SortKey): string | number {
     switch (key) {
@@ -69,6 +69,7 @@ function sortValue(r: GuestRow, key: SortKey): string | number {
     case "vcpuCpus": return r.placement.vcpus.cpus[0] ?? -1;
     case "emulatorCpus": return r.placement.emulator.cpus[0] ?? -1;
     case "kernel": return r.placement.kernel?.nodes[0] ?? -1;
+    case "memory": return r.placement.memoryNodes?.[0] ?? -1;
     case "verdict": return VERDICT_ORDER.indexOf(r.placement.verdict.kind);
     }
 }
@@ -103,7 +104,8 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                     <Th modifier="wrap" sort={sort(3)}>{_("vCPU CPUs")}</Th>
                     <Th modifier="wrap" sort={sort(4)}>{_("Emulator CPUs")}</Th>
                     <Th modifier="wrap" sort={sort(5)}>{_("Kernel workers")}</Th>
-                    <Th modifier="wrap" sort={sort(6)}>{_("Verdict")}</Th>
+                    <Th modifier="wrap" sort={sort(6)}>{_("Memory nodes")}</Th>
+                    <Th modifier="wrap" sort={sort(7)}>{_("Verdict")}</Th>
                     <Th screenReaderText={_("Actions")} />
                 </Tr>
             </Thead>
@@ -134,6 +136,9 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                             <Td dataLabel={_("Emulator CPUs")}><GroupCell group={placement.emulator} unpinnedText={_("any CPU")} /></Td>
                             <Td dataLabel={_("Kernel workers")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}>
                                 {placement.kernel ? nodesText(placement.kernel.nodes) : "—"}
+                            </Td>
+                            <Td dataLabel={_("Memory nodes")} data-memory={placement.memoryNodes?.join(",") ?? ""}>
+                                {placement.memoryNodes ? nodesText(placement.memoryNodes) : _("any")}
                             </Td>
                             <Td dataLabel={_("Verdict")}>
                                 <Tooltip content={findingSentence(placement.verdict, policy)}>
