@@ -42,7 +42,7 @@ export function findingSentence(f: Finding, policy: PolicyKind): string {
     case "vcpus-span":
         return format(_("The vCPUs are pinned across $0: memory and emulator threads cannot be near all of them; pin the vCPUs within one node."), nodesText(f.nodes));
     case "drift":
-        return format(_("$0 thread(s) run on other CPUs than configured (for example a vhost worker that did not follow a live emulatorpin): align again with “also move threads that did not follow”."), f.threads.length);
+        return format(_("$0 thread(s) run on other CPUs than configured (for example a vhost worker that did not follow a live emulatorpin): align again with “Also move threads that do not follow”."), f.threads.length);
     case "not-persisted":
         return format(_("The running guest's pins ($0) differ from its saved config, so a restart loses them: apply them to the config too."), f.groups.join(", "));
     case "memory-elsewhere":
