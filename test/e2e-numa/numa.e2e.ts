@@ -1,5 +1,6 @@
 // The article's 4-node host (the NUMA lab), through Cockpit's real login; the truth is read over ssh inside
-// the lab. One administrator session serves the tests in order (a login under emulation costs a minute).
+// the lab. The read-only user goes first, while the lab is quiet; then one administrator session serves the
+// other tests in order (a login under emulation costs one to three minutes).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -33,14 +34,31 @@ async function expand(guest: string) {
     await frame.waitForSelector(`tr[data-threads-of="${guest}"] [data-testid=threads] tr[data-tid]`, { timeout: 60000 });
 }
 
-beforeAll(async () => {
-    b = await browserOpen();
-    frame = await shellOpen(b.page, { base: BASE, user: ADMIN.user, password: ADMIN.password, admin: true, timeout: 300000 });
-    await frame.waitForSelector("[data-page-status=ready]", { timeout: 300000 });
+
+describe("limited access", () => {
+    it("shows the user without sudo the page read-only, guests included, actions disabled with the reason", async () => {
+        const v: Browser = await browserOpen();
+        try {
+            const f = await shellOpen(v.page, { base: BASE, user: VIEWER.user, password: VIEWER.password, timeout: 300000 });
+            await f.waitForSelector("[data-page-status=ready]", { timeout: 300000 });
+            expect(await f.getAttribute("[data-page-status]", "data-access")).toBe("limited");
+            expect(await f.textContent("[data-testid=limited-access]")).toContain("read-only");
+            expect(await f.locator("[data-testid=guests] tr[data-guest='rhel64']").count()).toBe(1);
+            expect(await f.getAttribute("tr[data-guest=rhel64] [data-testid=align]", "data-enabled")).toBe("false");
+            expect(await f.getAttribute("tr[data-guest=rhel64] [data-testid=align]", "aria-disabled")).toBe("true");
+        } finally {
+            await v.close();
+        }
+    });
 });
-afterAll(async () => { await b?.close() });
 
 describe("the article's host", () => {
+    beforeAll(async () => {
+        b = await browserOpen();
+        frame = await shellOpen(b.page, { base: BASE, user: ADMIN.user, password: ADMIN.password, admin: true, timeout: 300000 });
+        await frame.waitForSelector("[data-page-status=ready]", { timeout: 300000 });
+    });
+    afterAll(async () => { await b?.close() });
     it("shows the four nodes with the article's CPU lists, as lscpu inside the lab has them", async () => {
         const truth = await labNodes();
         expect([...truth.values()]).toEqual(["0,2,4,6,8,10", "12,14,16,18,20,22", "13,15,17,19,21,23", "1,3,5,7,9,11"]);
@@ -135,23 +153,6 @@ describe("the article's host", () => {
         } finally {
             await cpusetMode("on");
             await labSsh("virsh -q destroy rhel64 >/dev/null; virsh -q emulatorpin rhel64 0-23 --config; virsh -q start rhel64 >/dev/null");
-        }
-    });
-});
-
-describe("limited access", () => {
-    it("shows the user without sudo the page read-only, guests included, actions disabled with the reason", async () => {
-        const v: Browser = await browserOpen();
-        try {
-            const f = await shellOpen(v.page, { base: BASE, user: VIEWER.user, password: VIEWER.password, timeout: 300000 });
-            await f.waitForSelector("[data-page-status=ready]", { timeout: 300000 });
-            expect(await f.getAttribute("[data-page-status]", "data-access")).toBe("limited");
-            expect(await f.textContent("[data-testid=limited-access]")).toContain("read-only");
-            expect(await f.locator("[data-testid=guests] tr[data-guest='rhel64']").count()).toBe(1);
-            expect(await f.getAttribute("tr[data-guest=rhel64] [data-testid=align]", "data-enabled")).toBe("false");
-            expect(await f.getAttribute("tr[data-guest=rhel64] [data-testid=align]", "aria-disabled")).toBe("true");
-        } finally {
-            await v.close();
         }
     });
 });
