@@ -31,11 +31,14 @@ export function stateText(state: GuestState): string {
     }
 }
 
-const GroupCell = ({ group, unpinnedText }: { group: GroupPlacement; unpinnedText: string }) => (
+const GroupCell = ({ group, unpinnedText, count }: { group: GroupPlacement; unpinnedText: string; count?: number }) => (
     <>
         <span data-cpus={cpusetFormat(group.cpus)}>{group.source === "all" ? unpinnedText : cpusetFormat(group.cpus)}</span>
         <br />
-        <small>{nodesText(group.nodes)}</small>
+        <small>
+            {count !== undefined && <>{format(cockpit.ngettext("$0 vCPU", "$0 vCPUs", count), count)}, </>}
+            {nodesText(group.nodes)}
+        </small>
     </>
 );
 
@@ -52,21 +55,20 @@ interface Props {
     onAlign: (row: GuestRow) => void;
 }
 
-const COLUMNS = 10;
+const COLUMNS = 9;
 
 /** Enter and Space on a button in a clickable row must press the button: the row's own key handler would
  *  select the row and cancel the button's default action. */
 const keepKeysInCell = (e: React.KeyboardEvent) => e.stopPropagation();
 
-type SortKey = "name" | "state" | "vcpus" | "vcpuCpus" | "emulatorCpus" | "kernel" | "memory" | "verdict";
-const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "vcpuCpus", "emulatorCpus", "kernel", "memory", "verdict"];
+type SortKey = "name" | "state" | "vcpus" | "emulatorCpus" | "kernel" | "memory" | "verdict";
+const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "emulatorCpus", "kernel", "memory", "verdict"];
 
 function sortValue(r: GuestRow, key: SortKey): string | number {
     switch (key) {
     case "name": return r.guest.name.toLowerCase();
     case "state": return stateText(r.guest.state);
-    case "vcpus": return r.guest.config.vcpuCurrent;
-    case "vcpuCpus": return r.placement.vcpus.cpus[0] ?? -1;
+    case "vcpus": return r.placement.vcpus.cpus[0] ?? -1;
     case "emulatorCpus": return r.placement.emulator.cpus[0] ?? -1;
     case "kernel": return r.placement.kernel?.nodes[0] ?? -1;
     case "memory": return r.placement.memoryNodes?.[0] ?? -1;
@@ -101,11 +103,10 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                     <Th modifier="wrap" sort={sort(0)}>{_("Name")}</Th>
                     <Th modifier="wrap" sort={sort(1)}>{_("State")}</Th>
                     <Th modifier="wrap" sort={sort(2)}>{_("vCPUs")}</Th>
-                    <Th modifier="wrap" sort={sort(3)}>{_("vCPU CPUs")}</Th>
-                    <Th modifier="wrap" sort={sort(4)}>{_("Emulator CPUs")}</Th>
-                    <Th modifier="wrap" sort={sort(5)}>{_("Kernel workers")}</Th>
-                    <Th modifier="wrap" sort={sort(6)}>{_("Memory nodes")}</Th>
-                    <Th modifier="wrap" sort={sort(7)}>{_("Verdict")}</Th>
+                    <Th modifier="wrap" sort={sort(3)}>{_("Emulator CPUs")}</Th>
+                    <Th modifier="wrap" sort={sort(4)}>{_("Kernel workers")}</Th>
+                    <Th modifier="wrap" sort={sort(5)}>{_("Memory nodes")}</Th>
+                    <Th modifier="wrap" sort={sort(6)}>{_("Verdict")}</Th>
                     <Th screenReaderText={_("Actions")} />
                 </Tr>
             </Thead>
@@ -131,8 +132,9 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                 {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
                             </Td>
                             <Td dataLabel={_("State")}>{stateText(guest.state)}</Td>
-                            <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>{guest.config.vcpuCurrent}</Td>
-                            <Td dataLabel={_("vCPU CPUs")}><GroupCell group={placement.vcpus} unpinnedText={_("any CPU")} /></Td>
+                            <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>
+                                <GroupCell group={placement.vcpus} unpinnedText={_("any CPU")} count={guest.config.vcpuCurrent} />
+                            </Td>
                             <Td dataLabel={_("Emulator CPUs")}><GroupCell group={placement.emulator} unpinnedText={_("any CPU")} /></Td>
                             <Td dataLabel={_("Kernel workers")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}>
                                 {placement.kernel ? nodesText(placement.kernel.nodes) : "—"}
