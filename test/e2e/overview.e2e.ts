@@ -125,7 +125,8 @@ describe("changes from outside, hostile names", () => {
             await virsh("create", file);
             const row = frame.locator(`tr[data-guest="${NAME.replace(/"/g, '\\"')}"]`);
             await row.waitFor({ timeout: 15000 });
-            expect(await row.getAttribute("data-state")).toBe("running");
+            // libvirt starts a guest paused and resumes it: the page may show that moment first
+            await waitFor("the guest running", async () => await row.getAttribute("data-state") === "running", 15000);
             expect(await row.locator("td[data-label=Name]").textContent()).toContain(NAME);
             expect(await row.locator("b, img").count()).toBe(0);
             await virsh("destroy", NAME);
