@@ -8,9 +8,7 @@ const DOMAIN = "org.libvirt.Domain";
 /** libvirt-dbus object of the QEMU driver's connection (qemu:///system on the system bus) */
 export const QEMU_PATH = "/org/libvirt/QEMU";
 
-/** libvirt-dbus flags */
-export const AFFECT_LIVE = 1;
-export const AFFECT_CONFIG = 2;
+/** GetXMLDesc flag: the saved (inactive) XML */
 export const XML_INACTIVE = 2;
 
 /** virConnectListAllDomains flags */

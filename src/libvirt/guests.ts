@@ -1,5 +1,5 @@
 // Loads the host topology and every guest of one connection, parsed by the model.
-import { guestParse, type GuestConfig, type GuestState } from "../model/guest";
+import { guestIsActive, guestParse, type GuestConfig, type GuestState } from "../model/guest";
 import { topologyParse, type HostTopology } from "../model/topology";
 import { LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet, nodeMemoryGet } from "./api";
 import { libvirtErrorOf, type Bus } from "./dbus";
@@ -52,7 +52,7 @@ export async function guestsLoad({ bus }: { bus: Bus }): Promise<GuestRecord[]> 
         try {
             const config = guestParse(await domainXmlGet({ bus, path, inactive: false }));
             const state = states.get(config.name) ?? (config.id !== null ? "running" : "shutoff");
-            const running = state === "running" || state === "paused";
+            const running = guestIsActive(state);
             const isPersistent = persistent.has(path);
             const saved = isPersistent
                 ? (running ? guestParse(await domainXmlGet({ bus, path, inactive: true })) : config)

@@ -3,7 +3,7 @@
 // Format: https://libvirt.org/formatdomain.html — <vcpu placement cpuset current>, <cputune><vcpupin vcpu
 // cpuset/><emulatorpin cpuset/><iothreadpin iothread cpuset/></cputune>, <iothreads>, <iothreadids>,
 // <numatune><memory mode nodeset placement/><memnode cellid mode nodeset/></numatune>, <cpu><numa><cell/>.
-import { cpusetParse, type CpuSet } from "./cpuset";
+import { cpusetParse, cpusetUnion, type CpuSet } from "./cpuset";
 import { topologyCpusOfNodes, type HostTopology } from "./topology";
 import { child, children, intAttr, kibOf, xmlParse } from "./xml";
 
@@ -104,6 +104,9 @@ export function guestParse(xml: string): GuestConfig {
     };
 }
 
+/** A running or paused guest has threads and a live XML; a shut-off one has neither. */
+export const guestIsActive = (state: GuestState): boolean => state === "running" || state === "paused";
+
 /** Where a group's CPU set comes from, in libvirt's order of precedence. */
 export type EffectiveSource = "pin" | "auto" | "vcpu-cpuset" | "all";
 
@@ -123,6 +126,12 @@ export interface GuestEffective {
  * nodeset (autoNodeset: libvirt reports it only through the live pin info, so the caller passes it when known);
  * else <vcpu cpuset>; else every online CPU. libvirt ignores <vcpu cpuset> with placement='auto'.
  */
+/** The union of the vCPUs' CPUs, and whether every vCPU is placed (not free to run on every online CPU). */
+export function guestVcpuUnion(eff: GuestEffective): { cpus: number[]; pinned: boolean } {
+    const sets = [...eff.vcpus.values()];
+    return { cpus: cpusetUnion(...sets.map(v => v.cpus)), pinned: sets.length > 0 && sets.every(v => v.source !== "all") };
+}
+
 export function guestEffective(guest: GuestConfig, host: HostTopology, autoNodeset?: CpuSet | null): GuestEffective {
     const fallback = (): EffectiveSet => {
         if (guest.placement === "auto" && autoNodeset && autoNodeset.length)

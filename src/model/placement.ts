@@ -1,7 +1,7 @@
 // Verdicts: for a guest under a policy, where each thread group runs (CPUs, NUMA nodes, LLC groups), and what
 // is wrong. The page shows the first finding as the guest's label and every finding in its details.
 import { cpusetEqual, cpusetIsSubset, cpusetMinus, cpusetUnion, type CpuSet } from "./cpuset";
-import { guestEffective, type EffectiveSource, type GuestConfig, type GuestEffective, type GuestState } from "./guest";
+import { guestEffective, guestIsActive, guestVcpuUnion, type EffectiveSource, type GuestConfig, type GuestEffective, type GuestState } from "./guest";
 import { policyTarget, type Policy, type TargetRefusal } from "./policy";
 import { threadDrifts, threadExpected, type GuestThread } from "./threads";
 import { topologyIsSingleNode, topologyLlcsOf, topologyNodesOf, type HostTopology } from "./topology";
@@ -92,11 +92,12 @@ function pinsDiffer(a: GuestEffective, b: GuestEffective): ("vcpus" | "emulator"
 
 export function placementCompute(input: GuestPlacementInput): GuestPlacement {
     const { host, config, policy } = input;
-    const running = input.state === "running" || input.state === "paused";
+    const running = guestIsActive(input.state);
     const effective = guestEffective(config, host, input.autoNodeset);
     const vcpuSets = [...effective.vcpus.values()];
-    const vcpusPinned = vcpuSets.length > 0 && vcpuSets.every(v => v.source !== "all");
-    const vcpus = groupOf(host, cpusetUnion(...vcpuSets.map(v => v.cpus)),
+    const union = guestVcpuUnion(effective);
+    const vcpusPinned = union.pinned;
+    const vcpus = groupOf(host, union.cpus,
                           vcpuSets.every(v => v.source === "pin") ? "pin" : (vcpuSets.find(v => v.source !== "pin")?.source ?? "all"));
     const emulator = groupOf(host, effective.emulator.cpus, effective.emulator.source);
     const iothreads = new Map([...effective.iothreads].map(([id, e]) => [id, groupOf(host, e.cpus, e.source)]));

@@ -2,8 +2,7 @@
 // Steps follow the guest's state: running + persistent -> live, then config; running transient -> live only;
 // shut off -> config only. Each step is its own PinEmulator call (flag 1 = live, 2 = config). The target of
 // each step comes from the vCPUs of the XML that step changes (live XML for live, saved XML for config).
-import { cpusetUnion } from "./cpuset";
-import { guestEffective, type GuestConfig, type GuestState } from "./guest";
+import { guestEffective, guestIsActive, guestVcpuUnion, type GuestConfig, type GuestState } from "./guest";
 import { placementAligned } from "./placement";
 import { policyTarget, type Policy, type TargetRefusal } from "./policy";
 import type { HostTopology } from "./topology";
@@ -38,7 +37,7 @@ export interface PlanInput {
 }
 
 export function planAlign(input: PlanInput): Plan {
-    const running = input.state === "running" || input.state === "paused";
+    const running = guestIsActive(input.state);
     const wanted: { where: StepWhere; config: GuestConfig }[] = [];
     if (running && input.live) wanted.push({ where: "live", config: input.live });
     if (input.persistent && input.saved) wanted.push({ where: "config", config: input.saved });
@@ -47,9 +46,8 @@ export function planAlign(input: PlanInput): Plan {
     const unchanged: { where: StepWhere; target: number[] }[] = [];
     for (const { where, config } of wanted) {
         const eff = guestEffective(config, input.host, where === "live" ? input.autoNodeset : null);
-        const vcpuSets = [...eff.vcpus.values()];
-        const pinned = vcpuSets.length > 0 && vcpuSets.every(v => v.source !== "all");
-        const t = policyTarget(input.host, input.policy, cpusetUnion(...vcpuSets.map(v => v.cpus)), pinned);
+        const vcpus = guestVcpuUnion(eff);
+        const t = policyTarget(input.host, input.policy, vcpus.cpus, vcpus.pinned);
         if (!t.ok)
             return { kind: "refused", where, refusal: t.refusal };
         const current = eff.emulator.cpus;

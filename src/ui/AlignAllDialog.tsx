@@ -6,6 +6,7 @@ import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-co
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import { alignOps } from "../model/align";
 import { cpusetFormat } from "../model/cpuset";
+import { guestIsActive } from "../model/guest";
 import type { Plan } from "../model/plan";
 import type { HostTopology } from "../model/topology";
 import type { AppliedAlign } from "./AlignDialog";
@@ -55,7 +56,7 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied }: Props) => {
 
     const runOne = async ({ row, plan }: BatchItem): Promise<Outcome> => {
         const g = row.guest;
-        const running = g.state === "running" || g.state === "paused";
+        const running = guestIsActive(g.state);
         const target = { bus: g.bus, path: g.path, name: g.name, cpuCount: host.cpuCount };
         const ops = alignOps({ plan, options: { iothreads: false }, host, live: running ? g.config : null, saved: g.saved });
         const results = await alignOpsRun(target, ops);

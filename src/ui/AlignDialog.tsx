@@ -14,6 +14,7 @@ import { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import { alignOps, type AlignOp, type VerifyResult } from "../model/align";
 import { cpusetFormat } from "../model/cpuset";
+import { guestIsActive } from "../model/guest";
 import { commandText, planAlign, planCommand, type Plan } from "../model/plan";
 import { POLICY_KINDS, type Policy, type PolicyKind } from "../model/policy";
 import { topologyNodesOf, type HostTopology } from "../model/topology";
@@ -32,7 +33,7 @@ export interface AppliedAlign {
 }
 
 export function planFor(row: GuestRow, host: HostTopology, policy: Policy): Plan {
-    const running = row.guest.state === "running" || row.guest.state === "paused";
+    const running = guestIsActive(row.guest.state);
     return planAlign({
         host, state: row.guest.state, persistent: row.guest.persistent,
         live: running ? row.guest.config : null, saved: row.guest.saved, policy,
@@ -70,7 +71,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
 
     const policy: Policy = policyKind === "custom" ? { kind: "custom", cpus: custom } : { kind: policyKind };
     const plan = useMemo(() => planFor(row, host, policy), [row, host, policyKind, custom]); // eslint-disable-line react-hooks/exhaustive-deps
-    const running = guest.state === "running" || guest.state === "paused";
+    const running = guestIsActive(guest.state);
     const hasIOThreads = (guest.config.iothreadIds.length > 0);
     const workers = row.threads?.filter(t => t.role.kind === "vhost" || t.role.kind === "kernel-worker") ?? [];
     const ops = plan.kind === "refused" ? [] : alignOps({ plan, options: { iothreads }, host, live: running ? guest.config : null, saved: guest.saved });

@@ -13,6 +13,7 @@ import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/di
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
 import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
+import { guestIsActive } from "../model/guest";
 import { guestThreads } from "../model/threads";
 import type { VerdictKind } from "../model/placement";
 import { policyParse } from "../model/policy";
@@ -53,8 +54,7 @@ export const App = () => {
     const rows: GuestRow[] = useMemo(() => {
         if (data.status !== "ready") return [];
         return data.guests.map(guest => {
-            const running = guest.state === "running" || guest.state === "paused";
-            const t = running && snapshot ? guestThreads(snapshot, guest.name) : null;
+            const t = guestIsActive(guest.state) && snapshot ? guestThreads(snapshot, guest.name) : null;
             return {
                 guest, threads: t,
                 placement: placementCompute({
