@@ -11,7 +11,9 @@ import type { Plan } from "../model/plan";
 import type { HostTopology } from "../model/topology";
 import type { AppliedAlign } from "./AlignDialog";
 import { verifyText } from "./AlignDialog";
-import { alignOpsRun, alignVerifyAndMove } from "./alignRun";
+import { threadsRead } from "../host/threads";
+import type { Snapshot } from "../model/threads";
+import { alignOpsRun, alignVerifyIn, type AlignTarget } from "./alignRun";
 import { partialText, whereText } from "./alignText";
 import type { GuestRow } from "./GuestsTable";
 import { _, format } from "./i18n";
@@ -48,13 +50,16 @@ interface Props {
     host: HostTopology;
     onClose: () => void;
     onApplied: (applied: AppliedAlign[], summary: string) => void;
+    /** told when the batch starts and ends: the page holds its libvirt re-reads meanwhile and reads once after */
+    onBusy?: (busy: boolean) => void;
 }
 
-export const AlignAllDialog = ({ items, host, onClose, onApplied }: Props) => {
+export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Props) => {
     const [busy, setBusy] = useState(false);
     const [outcomes, setOutcomes] = useState<Map<string, Outcome> | null>(null);
 
-    const runOne = async ({ row, plan }: BatchItem): Promise<Outcome> => {
+    // first every guest's libvirt calls (a few at a time), then ONE /proc read that verifies them all
+    const runOne = async ({ row, plan }: BatchItem): Promise<Outcome | { verifyAgainst: number[]; target: AlignTarget; applied: AppliedAlign | null }> => {
         const g = row.guest;
         const running = guestIsActive(g.state);
         const target = { bus: g.bus, path: g.path, name: g.name, cpuCount: host.cpuCount };
@@ -66,16 +71,25 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied }: Props) => {
         if (partial) return { status: "failed", text: partial, applied: appliedAlign };
         const live = plan.steps.find(s => s.where === "live");
         if (!live) return { status: "applied", text: _("Saved config changed (the guest is not running)."), applied: appliedAlign };
-        const { verify } = await alignVerifyAndMove(target, live.target, { iothreads: false, moveStragglers: false });
-        return { status: verify?.ok ? "verified" : "not-verified", text: verifyText(verify, host, live.target), applied: appliedAlign };
+        return { verifyAgainst: live.target, target, applied: appliedAlign };
     };
 
     const run = async () => {
         setBusy(true);
-        const results = await pool(items, ALIGN_ALL_CONCURRENCY, runOne);
+        onBusy?.(true);
+        const pending = await pool(items, ALIGN_ALL_CONCURRENCY, runOne);
+        let snap: Snapshot | null = null;
+        if (pending.some(p => "verifyAgainst" in p))
+            snap = await threadsRead().catch(() => null);
+        const results: Outcome[] = pending.map(p => {
+            if (!("verifyAgainst" in p)) return p;
+            const verify = snap ? alignVerifyIn(snap, p.target, p.verifyAgainst, false) : null;
+            return { status: verify?.ok ? "verified" : "not-verified", text: verifyText(verify, host, p.verifyAgainst), applied: p.applied };
+        });
         const map = new Map(items.map((it, i) => [it.row.guest.path, results[i]!]));
         setOutcomes(map);
         setBusy(false);
+        onBusy?.(false);
         const applied = results.map(r => r.applied).filter((a): a is AppliedAlign => a !== null);
         const failed = results.filter(r => r.status === "failed").length;
         onApplied(applied, failed

@@ -95,6 +95,7 @@ export const App = () => {
     const undo = async (applied: AppliedAlign[]) => {
         const notes: string[] = [];
         let failures = 0;
+        data.hold(true);
         for (const a of applied) {
             const { ops, restoredInstead } = alignUndoOps(a.applied);
             const res = await alignOpsRun(a.target, ops);
@@ -107,6 +108,7 @@ export const App = () => {
             const failed = res.find(r => r.status === "failed");
             if (failed) notes.push(format(_("$0: $1"), a.target.name, failed.error ?? ""));
         }
+        data.hold(false);
         data.reload();
         toast({ variant: failures ? "danger" : "info", title: failures ? _("Undo did not complete") : _("Undone: the previous pins are back"), body: notes.join(" ") });
     };
@@ -173,7 +175,8 @@ export const App = () => {
                                      onClose={() => setAligning(null)} onApplied={(a, summary) => onApplied([a], summary)} />
                     )}
                     {host && aligningAll && (
-                        <AlignAllDialog items={batch} host={host} onClose={() => setAligningAll(false)} onApplied={onApplied} />
+                        <AlignAllDialog items={batch} host={host} onClose={() => setAligningAll(false)} onApplied={onApplied}
+                                        onBusy={data.hold} />
                     )}
                     <Toasts toasts={toasts} onClose={closeToast} />
                 </div>

@@ -6,7 +6,7 @@ import { domainEmulatorPin, domainIOThreadPin } from "../libvirt/api";
 import { libvirtErrorOf, type Bus } from "../libvirt/dbus";
 import { alignStragglers, alignVerify, type AlignOp, type VerifyResult } from "../model/align";
 import { cpumapFromSet } from "../model/cpuset";
-import { guestThreads } from "../model/threads";
+import { guestThreads, type Snapshot } from "../model/threads";
 
 export interface OpResult {
     op: AlignOp;
@@ -53,7 +53,12 @@ export async function alignOpsRun(t: AlignTarget, ops: AlignOp[]): Promise<OpRes
 
 /** Reads the threads again and checks the emulator group against the live target. */
 export async function alignVerifyRead(t: AlignTarget, target: number[], iothreads: boolean): Promise<VerifyResult | null> {
-    const threads = guestThreads(await threadsRead(), t.name);
+    return alignVerifyIn(await threadsRead(), t, target, iothreads);
+}
+
+/** Checks one guest's emulator group in a snapshot already read (Align all reads once for the whole batch). */
+export function alignVerifyIn(snap: Snapshot, t: AlignTarget, target: number[], iothreads: boolean): VerifyResult | null {
+    const threads = guestThreads(snap, t.name);
     return threads ? alignVerify(threads, target, { iothreads }) : null;
 }
 

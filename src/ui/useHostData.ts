@@ -21,7 +21,7 @@ const COALESCE_MS = 250;
 const statesKey = (states: [string, string][]): string =>
     states.map(([n, s]) => `${n}\u0000${s}`).sort().join("\u0001");
 
-export function useHostData(bus: Bus): HostData & { reload: () => void } {
+export function useHostData(bus: Bus): HostData & { reload: () => void; hold: (on: boolean) => void } {
     const [data, setData] = useState<HostData>({ status: "loading" });
     // bumped when the connection is dropped after an error, so that the signal subscriptions are made again
     const [epoch, setEpoch] = useState(0);
@@ -57,7 +57,12 @@ export function useHostData(bus: Bus): HostData & { reload: () => void } {
         }
     }, [bus]);
 
+    // while held (a batch of pins is running, each one signalling a change), signals start no re-read: the
+    // caller reads once when the batch is over
+    const held = useRef(false);
+
     const schedule = useCallback((ms: number) => {
+        if (held.current) return;
         if (timer.current !== null) window.clearTimeout(timer.current);
         timer.current = window.setTimeout(() => { timer.current = null; void load() }, ms);
     }, [load]);
@@ -108,5 +113,7 @@ export function useHostData(bus: Bus): HostData & { reload: () => void } {
         return () => window.clearTimeout(t);
     }, [data, load]);
 
-    return { ...data, reload: () => void load() };
+    const hold = useCallback((on: boolean) => { held.current = on }, []);
+
+    return { ...data, reload: () => void load(), hold };
 }
