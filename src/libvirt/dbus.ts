@@ -1,7 +1,10 @@
 // The one place that talks to libvirt-dbus (org.libvirt): a call wrapper that unwraps variants once and turns
 // D-Bus and libvirt errors into a few kinds the page can explain.
 
-export type Bus = "system" | "session";
+import type { Connection } from "../model/threads";
+
+/** the bus is the connection: qemu:///system on the system bus, the user's qemu:///session on the session bus */
+export type Bus = Connection;
 
 export type LibvirtErrorKind =
     | "no-libvirt-dbus"   // org.libvirt is not on the bus (not installed or not running)

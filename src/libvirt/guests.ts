@@ -5,6 +5,8 @@ import { LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainX
 import { libvirtErrorOf, type Bus } from "./dbus";
 
 export interface GuestRecord {
+    /** unique on the page: the connection and the object path (a name or a UUID may be in both connections) */
+    key: string;
     bus: Bus;
     path: string;
     name: string;
@@ -57,7 +59,7 @@ export async function guestsLoad({ bus }: { bus: Bus }): Promise<GuestRecord[]> 
             const saved = isPersistent
                 ? (running ? guestParse(await domainXmlGet({ bus, path, inactive: true })) : config)
                 : null;
-            return { bus, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved };
+            return { key: `${bus}:${path}`, bus, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved };
         } catch (e) {
             const err = libvirtErrorOf(e);
             if (err.kind === "vanished") return null;

@@ -62,8 +62,10 @@ export function planAlign(input: PlanInput): Plan {
 }
 
 /** The virsh command a step is equivalent to, as argv (what the page does itself goes through libvirt-dbus). */
-export function planCommand(name: string, where: StepWhere, cpus: string): string[] {
-    return ["virsh", "emulatorpin", name, cpus, where === "live" ? "--live" : "--config"];
+export function planCommand(name: string, where: StepWhere, cpus: string, connection: "system" | "session" = "system"): string[] {
+    // root's virsh talks to qemu:///system by default (the article's commands); a session guest names its connection
+    const virsh = connection === "session" ? ["virsh", "-c", "qemu:///session"] : ["virsh"];
+    return [...virsh, "emulatorpin", name, cpus, where === "live" ? "--live" : "--config"];
 }
 
 /** POSIX shell quoting, for showing a copyable command; the page never runs a shell string built from data. */

@@ -3,6 +3,8 @@
 // Format, version 1: UTF-8 text, one record per line, fields separated by one TAB; the last field of a
 // record runs to the end of the line (so thread and guest names may hold spaces). Lines:
 //   numa-placement-snapshot<TAB>1                 first line: format and version
+//   C<TAB>CONNECTION                              "system" or "session": the libvirt connection the G and S
+//                                                 records that follow belong to (system until a C says otherwise)
 //   G<TAB>PID<TAB>NAME                            a running guest's QEMU process; T lines that follow are its
 //   T<TAB>TID<TAB>CPUS<TAB>COMM                   threads: /proc/PID/task/TID/comm and its Cpus_allowed_list
 //   K<TAB>PID<TAB>CPUS<TAB>COMM                   a kernel thread outside any guest whose name ties it to
@@ -19,6 +21,9 @@ export interface RawThread {
     comm: string;
 }
 
+/** libvirt's two QEMU connections: qemu:///system, and the logged-in user's own qemu:///session */
+export type Connection = "system" | "session";
+
 export interface SnapshotGuest {
     pid: number;
     name: string;
@@ -26,22 +31,27 @@ export interface SnapshotGuest {
 }
 
 export interface Snapshot {
+    /** qemu:///system's running guests by name */
     guests: Map<string, SnapshotGuest>;
+    /** the user's qemu:///session guests by name (a name may be in both) */
+    sessionGuests: Map<string, SnapshotGuest>;
     kernelThreads: RawThread[];
-    skipped: { name: string; reason: string }[];
+    skipped: { name: string; reason: string; connection: Connection }[];
     problems: string[];
 }
 
 export const SNAPSHOT_MAGIC = "numa-placement-snapshot";
 
 export function snapshotParse(text: string): Snapshot {
-    const snap: Snapshot = { guests: new Map(), kernelThreads: [], skipped: [], problems: [] };
+    const snap: Snapshot = { guests: new Map(), sessionGuests: new Map(), kernelThreads: [], skipped: [], problems: [] };
     const lines = text.split("\n");
     if (lines[0]?.split("\t")[0] !== SNAPSHOT_MAGIC) {
         snap.problems.push("the thread reader's output is not a snapshot");
         return snap;
     }
     let current: SnapshotGuest | null = null;
+    let connection: Connection = "system";
+    const guestsOf = (c: Connection) => c === "system" ? snap.guests : snap.sessionGuests;
     const bad = (n: number, why: string) => snap.problems.push(`line ${n + 1}: ${why}`);
     const thread = (f: string[], n: number): RawThread | null => {
         if (f.length < 4 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed thread record"); return null }
@@ -57,7 +67,12 @@ export function snapshotParse(text: string): Snapshot {
         case "G":
             if (f.length < 3 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed guest record"); current = null; return }
             current = { pid: Number(f[1]), name: f.slice(2).join("\t"), threads: [] };
-            snap.guests.set(current.name, current);
+            guestsOf(connection).set(current.name, current);
+            return;
+        case "C":
+            if (f[1] === "system" || f[1] === "session") connection = f[1];
+            else bad(n, `unknown connection "${f[1] ?? ""}"`);
+            current = null;
             return;
         case "T": {
             const t = thread(f, n);
@@ -71,7 +86,7 @@ export function snapshotParse(text: string): Snapshot {
             return;
         }
         case "S":
-            snap.skipped.push({ name: f[1] ?? "", reason: f.slice(2).join("\t") });
+            snap.skipped.push({ name: f[1] ?? "", reason: f.slice(2).join("\t"), connection });
             return;
         case "E":
             snap.problems.push(f.slice(1).join("\t"));
@@ -81,10 +96,12 @@ export function snapshotParse(text: string): Snapshot {
         }
     });
     // a guest that vanished mid-read may leave a G with no threads: report it as skipped
-    for (const [name, g] of snap.guests) {
-        if (g.threads.length === 0) {
-            snap.guests.delete(name);
-            snap.skipped.push({ name, reason: "its process ended during the read" });
+    for (const c of ["system", "session"] as const) {
+        for (const [name, g] of guestsOf(c)) {
+            if (g.threads.length === 0) {
+                guestsOf(c).delete(name);
+                snap.skipped.push({ name, reason: "its process ended during the read", connection: c });
+            }
         }
     }
     return snap;
@@ -116,8 +133,8 @@ export function threadRole(comm: string, tid: number, pid: number, outsideProces
 }
 
 /** The threads of one guest: those inside its process, plus the kernel threads whose name carries its PID. */
-export function guestThreads(snap: Snapshot, name: string): GuestThread[] | null {
-    const g = snap.guests.get(name);
+export function guestThreads(snap: Snapshot, name: string, connection: Connection = "system"): GuestThread[] | null {
+    const g = (connection === "system" ? snap.guests : snap.sessionGuests).get(name);
     if (!g) return null;
     const inside = g.threads.map(t => ({ ...t, role: threadRole(t.comm, t.tid, g.pid) }));
     const suffix = new RegExp(`^(vhost-|kvm-pit/)${g.pid}$`);

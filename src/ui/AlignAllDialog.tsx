@@ -4,7 +4,7 @@ import React, { useState } from "react";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
-import { alignOps } from "../model/align";
+import { alignOps, alignStragglers } from "../model/align";
 import { cpusetFormat } from "../model/cpuset";
 import { guestIsActive } from "../model/guest";
 import type { Plan } from "../model/plan";
@@ -78,15 +78,29 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Prop
         setBusy(true);
         onBusy?.(true);
         const pending = await pool(items, ALIGN_ALL_CONCURRENCY, runOne);
-        let snap: Snapshot | null = null;
-        if (pending.some(p => "verifyAgainst" in p))
-            snap = await threadsRead().catch(() => null);
-        const results: Outcome[] = pending.map(p => {
+        const verifyAll = async () => {
+            const snap: Snapshot | null = await threadsRead().catch(() => null);
+            return pending.map(p => "verifyAgainst" in p && snap ? alignVerifyIn(snap, p.target, p.verifyAgainst, false) : null);
+        };
+        let verified = pending.some(p => "verifyAgainst" in p) ? await verifyAll() : [];
+        // session guests: libvirt moved only QEMU's main thread (no cgroups there); the page moves the rest, as the
+        // user, and reads once more
+        let moved = false;
+        for (const [i, p] of pending.entries()) {
+            const v = verified[i];
+            if (!("verifyAgainst" in p) || p.target.bus !== "session" || !v || v.ok) continue;
+            const op = alignStragglers(v, p.verifyAgainst);
+            if (!op) continue;
+            const [r] = await alignOpsRun(p.target, [op]);
+            if (r?.status === "applied" && p.applied) { p.applied.applied.push(op); moved = true }
+        }
+        if (moved) verified = await verifyAll();
+        const results: Outcome[] = pending.map((p, i) => {
             if (!("verifyAgainst" in p)) return p;
-            const verify = snap ? alignVerifyIn(snap, p.target, p.verifyAgainst, false) : null;
+            const verify = verified[i] ?? null;
             return { status: verify?.ok ? "verified" : "not-verified", text: verifyText(verify, host, p.verifyAgainst), applied: p.applied };
         });
-        const map = new Map(items.map((it, i) => [it.row.guest.path, results[i]!]));
+        const map = new Map(items.map((it, i) => [it.row.guest.key, results[i]!]));
         setOutcomes(map);
         setBusy(false);
         onBusy?.(false);
@@ -109,9 +123,9 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Prop
                     <Thead><Tr><Th>{_("Guest")}</Th><Th>{_("Change")}</Th><Th>{_("Result")}</Th></Tr></Thead>
                     <Tbody>
                         {items.map(({ row, plan }) => {
-                            const o = outcomes?.get(row.guest.path);
+                            const o = outcomes?.get(row.guest.key);
                             return (
-                                <Tr key={row.guest.path} data-guest={row.guest.name} data-status={o?.status ?? "pending"}>
+                                <Tr key={row.guest.key} data-guest={row.guest.name} data-status={o?.status ?? "pending"}>
                                     <Td>{row.guest.name}</Td>
                                     <Td>{plan.steps.map(s => format(_("$0: $1 → $2"), whereText(s.where), cpusetFormat(s.current), cpusetFormat(s.target))).join("; ")}</Td>
                                     <Td>{o ? `${statusText(o)}: ${o.text}` : busy ? _("in progress…") : "—"}</Td>

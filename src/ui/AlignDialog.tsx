@@ -64,7 +64,10 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     const [policyKind, setPolicyKind] = useState<PolicyKind>(initialPolicy);
     const [custom, setCustom] = useState("");
     const [iothreads, setIothreads] = useState(false);
-    const [moveStragglers, setMoveStragglers] = useState(false);
+    // a session libvirtd has no cgroups: a live emulatorpin moves only QEMU's main thread, so the rest is moved
+    // by the page (as the user, who owns them) unless the user says not to
+    const session = guest.bus === "session";
+    const [moveStragglers, setMoveStragglers] = useState(session);
     const [busy, setBusy] = useState(false);
     const [results, setResults] = useState<OpResult[] | null>(null);
     const [verify, setVerify] = useState<{ text: string; ok: boolean } | null>(null);
@@ -174,7 +177,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
                         {ops.filter(o => o.kind === "emulator").map(o => (
                             <ClipboardCopy key={o.kind + o.where} isReadOnly hoverTip={_("Copy")} clickTip={_("Copied")}
                                            data-testid={`align-command-${o.where}`}>
-                                {commandText(planCommand(guest.name, o.where, cpusetFormat(o.target)))}
+                                {commandText(planCommand(guest.name, o.where, cpusetFormat(o.target), guest.bus))}
                             </ClipboardCopy>
                         ))}
                     </>
@@ -185,10 +188,12 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
                             <Checkbox id="align-iothreads" label={_("Also align I/O threads (iothreadpin, same target)")}
                                       isChecked={iothreads} onChange={(_e, c) => setIothreads(c)} isDisabled={busy || results !== null} />
                         )}
-                        {running && (workers.length > 0 || row.placement.findings.some(f => f.kind === "drift")) && (
+                        {running && (session || workers.length > 0 || row.placement.findings.some(f => f.kind === "drift")) && (
                             <Checkbox id="align-move" isChecked={moveStragglers} onChange={(_e, c) => setMoveStragglers(c)}
                                       isDisabled={busy || results !== null}
-                                      label={_("Also move threads that do not follow (vhost or kernel workers outside the emulator group)")} />
+                                      label={session
+                                          ? _("Also move the threads libvirt does not move: without cgroups, your own libvirt session pins only QEMU's main thread")
+                                          : _("Also move threads that do not follow (vhost or kernel workers outside the emulator group)")} />
                         )}
                     </div>
                 )}

@@ -22,14 +22,15 @@ import { useLocationOption } from "./useLocationOption";
 import { GuestsTable, type GuestRow } from "./GuestsTable";
 import { HostMap } from "./HostMap";
 import { _, format } from "./i18n";
-import { LibvirtProblemState, LoadingState, NoGuestsState } from "./StatusViews";
-import { useHostData } from "./useHostData";
+import { LibvirtProblemState, LoadingState, NoGuestsState, libvirtProblemText } from "./StatusViews";
+import { usePageData } from "./usePageData";
+import { libvirtCallCount } from "../libvirt/dbus";
 import { usePermission } from "./usePermission";
 import { useThreads } from "./useThreads";
 
 
 export const App = () => {
-    const data = useHostData("system");
+    const data = usePageData();
     const admin = usePermission();
     const threads = useThreads();
     const [selected, setSelected] = useState<string | null>(null);
@@ -54,7 +55,7 @@ export const App = () => {
     const rows: GuestRow[] = useMemo(() => {
         if (data.status !== "ready") return [];
         return data.guests.map(guest => {
-            const t = guestIsActive(guest.state) && snapshot ? guestThreads(snapshot, guest.name) : null;
+            const t = guestIsActive(guest.state) && snapshot ? guestThreads(snapshot, guest.name, guest.bus) : null;
             return {
                 guest, threads: t,
                 placement: placementCompute({
@@ -70,12 +71,13 @@ export const App = () => {
     const threadsNote = threads.error
         ? threads.error
         : snapshot && snapshot.problems.length ? snapshot.problems.join(" ") : null;
-    const selectedRow = rows.find(r => r.guest.path === selected) ?? null;
+    const selectedRow = rows.find(r => r.guest.key === selected) ?? null;
 
     const viewPolicy = policy.kind === "custom" ? "node" : policy.kind;
     const host = data.status === "ready" ? data.host.topology : null;
     const alignState = (row: GuestRow): { enabled: boolean; reason: string } => {
-        if (admin !== true) return { enabled: false, reason: _("Aligning needs administrative access: turn it on in the top bar.") };
+        // the user's own session guests need no administrative access
+        if (admin !== true && row.guest.bus === "system") return { enabled: false, reason: _("Aligning needs administrative access: turn it on in the top bar.") };
         if (!host) return { enabled: false, reason: "" };
         if (row.guest.state === "other") return { enabled: false, reason: _("The guest is in a state that cannot be pinned.") };
         const plan = planFor(row, host, policy);
@@ -84,8 +86,9 @@ export const App = () => {
         return { enabled: true, reason: _("Pin the emulator threads next to the vCPUs.") };
     };
     // "Align all" acts on the guests shown: filter first to align a subset
-    const batch: BatchItem[] = host && admin === true
+    const batch: BatchItem[] = host
         ? shownRows.flatMap(row => {
+            if (admin !== true && row.guest.bus === "system") return [];
             if (row.placement.verdict.kind === "aligned" || row.placement.verdict.kind === "single-node") return [];
             const plan = planFor(row, host, policy);
             return plan.kind === "change" ? [{ row, plan }] : [];
@@ -144,16 +147,26 @@ export const App = () => {
 
     return (
         <Page data-page-status={data.status} data-policy={policy.kind} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"}
-              data-refreshes={threads.refreshes} data-spawns={threads.spawns} data-dbus-calls={threads.dbusCalls}
+              data-refreshes={threads.refreshes} data-spawns={threads.spawns} data-dbus-calls={libvirtCallCount() /* as of this render: the calls behind what is shown */}
               data-guests={data.status === "ready" ? data.guests.length : 0} isContentFilled>
             <PageSection>
                 <div className="np-stack">
                     {admin === false && (
                         <Alert variant="info" isInline data-testid="limited-access"
-                               title={_("Limited access: this page is read-only")}>
-                            {_("It shows what this user can read. Changing pins needs administrative access: use “Turn on administrative access” in the top bar.")}
+                               title={data.session ? _("Limited access: the host's virtual machines are read-only") : _("Limited access: this page is read-only")}>
+                            {data.session
+                                ? _("It shows what this user can read. Changing the pins of the host's virtual machines needs administrative access: use “Turn on administrative access” in the top bar. Your own virtual machines (marked “your session”) can be aligned without it.")
+                                : _("It shows what this user can read. Changing pins needs administrative access: use “Turn on administrative access” in the top bar.")}
                         </Alert>
                     )}
+                    {data.status === "ready" && data.problems.map(({ connection, error }) => (
+                        <Alert key={connection} variant="warning" isInline data-testid={`connection-problem-${connection}`}
+                               title={connection === "system"
+                                   ? _("The host's virtual machines (qemu:///system) are not shown")
+                                   : _("Your own virtual machines (qemu:///session) are not shown")}>
+                            {format(_("$0: $1"), libvirtProblemText(error).title, error.message)}
+                        </Alert>
+                    ))}
                     {data.status === "ready" && (
                         <HostMap host={data.host} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
                                  guestName={selectedRow?.guest.name ?? null} />

@@ -114,22 +114,23 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                 const { guest, placement, threads } = row;
                 const label = verdictLabel(placement.verdict.kind, policy);
                 const align = alignState(row);
-                const isExpanded = expanded.has(guest.path);
+                const isExpanded = expanded.has(guest.key);
                 return (
-                    <Tbody key={guest.path} isExpanded={isExpanded}>
-                        <Tr data-guest={guest.name} data-state={guest.state} data-verdict={placement.verdict.kind}
-                            isClickable isRowSelected={selected === guest.path}
+                    <Tbody key={guest.key} isExpanded={isExpanded}>
+                        <Tr data-guest={guest.name} data-connection={guest.bus} data-state={guest.state} data-verdict={placement.verdict.kind}
+                            isClickable isRowSelected={selected === guest.key}
                             onRowClick={ev => {
                                 // the expand toggle has its own job
                                 if ((ev?.target as HTMLElement | undefined)?.closest("button")) return;
-                                onSelect(selected === guest.path ? null : guest.path);
+                                onSelect(selected === guest.key ? null : guest.key);
                             }}
                             aria-label={guest.name}>
-                            <Td expand={{ rowIndex, isExpanded, onToggle: () => toggle(guest.path), expandId: "threads" }}
+                            <Td expand={{ rowIndex, isExpanded, onToggle: () => toggle(guest.key), expandId: "threads" }}
                                 onKeyDown={keepKeysInCell} />
                             <Td dataLabel={_("Name")}>
                                 {guest.name}
                                 {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
+                                {guest.bus === "session" && <> <Label isCompact color="blue" data-testid="session-label">{_("your session")}</Label></>}
                             </Td>
                             <Td dataLabel={_("State")}>{stateText(guest.state)}</Td>
                             <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>

@@ -29,7 +29,7 @@ async function opRun(t: AlignTarget, op: AlignOp): Promise<void> {
     case "iothread":
         return domainIOThreadPin({ bus: t.bus, path: t.path, iothread: op.id, cpumap: cpumapFromSet(op.target, t.cpuCount), flags: op.flag });
     case "move-threads":
-        return threadsAffinitySet({ tids: op.tids, cpus: op.target });
+        return threadsAffinitySet({ tids: op.tids, cpus: op.target, asRoot: t.bus === "system" });
     }
 }
 
@@ -58,7 +58,7 @@ export async function alignVerifyRead(t: AlignTarget, target: number[], iothread
 
 /** Checks one guest's emulator group in a snapshot already read (Align all reads once for the whole batch). */
 export function alignVerifyIn(snap: Snapshot, t: AlignTarget, target: number[], iothreads: boolean): VerifyResult | null {
-    const threads = guestThreads(snap, t.name);
+    const threads = guestThreads(snap, t.name, t.bus);
     return threads ? alignVerify(threads, target, { iothreads }) : null;
 }
 

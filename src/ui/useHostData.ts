@@ -8,6 +8,7 @@ import { guestsLoad, hostLoad, hostMemoryLoad, type GuestRecord, type HostRecord
 import type { HostTopology } from "../model/topology";
 
 export type HostData =
+    | { status: "off" }       // the connection is not used (qemu:///session of a user without guests there)
     | { status: "loading" }
     | { status: "error"; error: LibvirtError }
     | { status: "ready"; host: HostRecord; guests: GuestRecord[] };
@@ -21,8 +22,10 @@ const COALESCE_MS = 250;
 const statesKey = (states: [string, string][]): string =>
     states.map(([n, s]) => `${n}\u0000${s}`).sort().join("\u0001");
 
-export function useHostData(bus: Bus): HostData & { reload: () => void; hold: (on: boolean) => void } {
-    const [data, setData] = useState<HostData>({ status: "loading" });
+export type HostDataHook = HostData & { reload: () => void; hold: (on: boolean) => void };
+
+export function useHostData(bus: Bus, enabled = true): HostDataHook {
+    const [data, setData] = useState<HostData>(enabled ? { status: "loading" } : { status: "off" });
     // bumped when the connection is dropped after an error, so that the signal subscriptions are made again
     const [epoch, setEpoch] = useState(0);
     const generation = useRef(0);
@@ -67,9 +70,14 @@ export function useHostData(bus: Bus): HostData & { reload: () => void; hold: (o
         timer.current = window.setTimeout(() => { timer.current = null; void load() }, ms);
     }, [load]);
 
-    useEffect(() => { void load() }, [load]);
+    useEffect(() => {
+        if (!enabled) { generation.current++; setData({ status: "off" }); return }
+        setData(d => d.status === "off" ? { status: "loading" } : d);
+        void load();
+    }, [load, enabled]);
 
     useEffect(() => {
+        if (!enabled) return;
         const subs = [
             libvirtSubscribe(bus, { path: QEMU_PATH, interface: "org.libvirt.Connect", member: "DomainEvent" }, () => schedule(COALESCE_MS)),
             libvirtSubscribe(bus, { path_namespace: QEMU_PATH, interface: "org.libvirt.Domain", member: "Tunable" }, () => schedule(COALESCE_MS)),
@@ -81,7 +89,7 @@ export function useHostData(bus: Bus): HostData & { reload: () => void; hold: (o
             subs.forEach(s => s.remove());
             if (timer.current !== null) window.clearTimeout(timer.current);
         };
-    }, [bus, epoch, schedule]);
+    }, [bus, enabled, epoch, schedule]);
 
     // while visible and ready: every guest's state every few seconds; a failure (libvirtd gone) or a change (an
     // event missed, e.g. across a libvirtd restart) reads everything again
@@ -115,5 +123,6 @@ export function useHostData(bus: Bus): HostData & { reload: () => void; hold: (o
 
     const hold = useCallback((on: boolean) => { held.current = on }, []);
 
-    return { ...data, reload: () => void load(), hold };
+    const reload = useCallback(() => { if (enabled) void load() }, [enabled, load]);
+    return { ...data, reload, hold };
 }

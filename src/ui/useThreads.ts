@@ -2,7 +2,6 @@
 // visible (never while it is hidden), and at once when asked (after a libvirt event).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { hostSpawnCount } from "../host/spawn";
-import { libvirtCallCount } from "../libvirt/dbus";
 import { threadsRead } from "../host/threads";
 import type { Snapshot } from "../model/threads";
 
@@ -13,12 +12,10 @@ export interface ThreadsState {
     error: string | null;
     refreshes: number;
     spawns: number;
-    /** libvirt-dbus calls so far, sampled with each refresh */
-    dbusCalls: number;
 }
 
 export function useThreads(): ThreadsState & { refresh: () => void } {
-    const [state, setState] = useState<ThreadsState>({ snapshot: null, error: null, refreshes: 0, spawns: 0, dbusCalls: 0 });
+    const [state, setState] = useState<ThreadsState>({ snapshot: null, error: null, refreshes: 0, spawns: 0 });
     const running = useRef(false);
     const again = useRef(false);
     const alive = useRef(true);
@@ -33,7 +30,7 @@ export function useThreads(): ThreadsState & { refresh: () => void } {
         ).then(({ snapshot, error }) => {
             running.current = false;
             if (!alive.current) return;
-            setState(s => ({ snapshot: snapshot ?? s.snapshot, error, refreshes: s.refreshes + 1, spawns: hostSpawnCount(), dbusCalls: libvirtCallCount() }));
+            setState(s => ({ snapshot: snapshot ?? s.snapshot, error, refreshes: s.refreshes + 1, spawns: hostSpawnCount() }));
             if (again.current) { again.current = false; refresh() }
         });
     }, []);

@@ -4,7 +4,7 @@
 const URL = process.env.COCKPIT_SOCKET ?? "ws://127.0.0.1:9090/cockpit/socket";
 
 function connect() {
-    const ws = new WebSocket(URL, { protocols: ["cockpit1"], headers: { Origin: "http://127.0.0.1:9090" } });
+    const ws = new WebSocket(URL, { protocols: ["cockpit1"], headers: { Origin: `http://${new globalThis.URL(URL).host}` } });
     ws.onmessage = ev => {
         const text = String(ev.data);
         const nl = text.indexOf("\n");

@@ -95,5 +95,9 @@ fi
 # 8. the demo guests
 "$LAB_DIR/guests.sh" up
 
+# 9. an ordinary user with guests of their own (qemu:///session) and a Cockpit as that user on :9092
+"$LAB_DIR/session.sh" up
+
 log "ready"
 echo "NUMA placement lab: http://127.0.0.1:9090/numa-placement"
+echo "  as an ordinary user with qemu:///session guests: http://127.0.0.1:9092/numa-placement"

@@ -99,5 +99,7 @@ describe("commands shown to copy", () => {
         expect(shellQuote("rhel64")).toBe("rhel64");
         expect(shellQuote(`a b'c $(id)`)).toBe(`'a b'\\''c $(id)'`);
         expect(commandText(planCommand(`<b>x</b>; rm -rf /`, "config", "0-3"))).toBe(`virsh emulatorpin '<b>x</b>; rm -rf /' 0-3 --config`);
+        // a guest of the user's own qemu:///session names that connection (virsh as root means qemu:///system)
+        expect(commandText(planCommand("it's mine", "live", "2", "session"))).toBe(`virsh -c qemu:///session emulatorpin 'it'\\''s mine' 2 --live`);
     });
 });

@@ -9,11 +9,12 @@ import { guestThreads, snapshotParse } from "../../src/model/threads";
 const SCRIPT = fs.readFileSync(path.resolve("src/host/threads-reader.sh"), "utf8");
 let root: string;
 
-function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[]; threads?: [number, string, string][] } = {}) {
+function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[]; threads?: [number, string, string][]; uid?: number } = {}) {
     const dir = path.join(root, "proc", String(pid));
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "comm"), comm + "\n");
-    fs.writeFileSync(path.join(dir, "status"), `Name:\t${comm}\nPid:\t${pid}\nCpus_allowed:\tff\nCpus_allowed_list:\t${cpus}\n`);
+    const uid = opts.uid ?? 64055; // Debian's libvirt-qemu user
+    fs.writeFileSync(path.join(dir, "status"), `Name:\t${comm}\nPid:\t${pid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\nCpus_allowed:\tff\nCpus_allowed_list:\t${cpus}\n`);
     fs.writeFileSync(path.join(dir, "cmdline"), (opts.cmdline ?? []).map(a => a + "\0").join(""));
     for (const [tid, tcomm, tcpus] of opts.threads ?? []) {
         const t = path.join(dir, "task", String(tid));
@@ -23,7 +24,7 @@ function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[
     }
 }
 
-const read = () => execFileSync("sh", ["-c", SCRIPT, "numa-placement-reader", path.join(root, "run")],
+const read = (...options: string[]) => execFileSync("sh", ["-c", SCRIPT, "numa-placement-reader", ...options, path.join(root, "run")],
                                 { env: { ...process.env, NUMA_PLACEMENT_PROC: path.join(root, "proc") }, encoding: "utf8" });
 
 beforeEach(() => {
@@ -49,8 +50,11 @@ describe("threads-reader.sh", () => {
         ]);
     });
 
-    it("finds a guest by its -name guest=NAME argument when there is no pid file, undoubling commas", () => {
+    it("finds a guest by its -name guest=NAME argument when libvirt's run directory cannot be read, undoubling commas", () => {
         proc(300, "qemu-kvm", "1", { cmdline: ["/usr/libexec/qemu-kvm", "-name", "guest=a,,b <c> $(x),debug-threads=on", "-S"], threads: [[300, "qemu-kvm", "1"]] });
+        // with the run directory readable, a QEMU process without a pid file is no system guest
+        expect(snapshotParse(read()).guests.size).toBe(0);
+        fs.rmSync(path.join(root, "run"), { recursive: true });
         const snap = snapshotParse(read());
         expect([...snap.guests.keys()]).toEqual(["a,b <c> $(x)"]);
     });
@@ -74,8 +78,8 @@ describe("threads-reader.sh", () => {
         const snap = snapshotParse(read());
         expect(snap.guests.size).toBe(0);
         expect(snap.skipped).toEqual([
-            { name: "gone", reason: "its process ended before the read" },
-            { name: "junk", reason: "its pid file holds no process id" },
+            { name: "gone", reason: "its process ended before the read", connection: "system" },
+            { name: "junk", reason: "its pid file holds no process id", connection: "system" },
         ]);
     });
 
@@ -84,5 +88,33 @@ describe("threads-reader.sh", () => {
         fs.rmSync(path.join(root, "proc", "100", "task", "101", "status"));
         fs.writeFileSync(path.join(root, "run", "g.pid"), "100");
         expect(snapshotParse(read()).guests.get("g")!.threads.map(t => t.tid)).toEqual([100]);
+    });
+
+    it("reads the user's qemu:///session guests from their run directory, apart from a system guest of the same name", () => {
+        proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
+        proc(200, "qemu-system-x86", "5", { uid: 1001, threads: [[200, "qemu-system-x86", "5"], [201, "CPU 0/KVM", "3"]] });
+        fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
+        const sessionRun = path.join(root, "session-run");
+        fs.mkdirSync(sessionRun);
+        fs.writeFileSync(path.join(sessionRun, "web.pid"), "200\n");
+        const snap = snapshotParse(read("-s", sessionRun, "-u", "1001"));
+        expect(snap.problems).toEqual([]);
+        expect([...snap.guests.keys()]).toEqual(["web"]);
+        expect([...snap.sessionGuests.keys()]).toEqual(["web"]);
+        expect(guestThreads(snap, "web", "system")!.map(t => t.cpus)).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [2]]);
+        expect(guestThreads(snap, "web", "session")!.map(t => [t.tid, t.cpus])).toEqual([[200, [5]], [201, [3]]]);
+    });
+
+    it("without pid files, tells session guests from system guests by the user that runs them", () => {
+        proc(100, "qemu-system-x86", "1", { cmdline: ["qemu-system-x86_64", "-name", "guest=sys,debug-threads=on"], threads: [[100, "qemu-system-x86", "1"]] });
+        proc(200, "qemu-system-x86", "0", { uid: 1001, cmdline: ["qemu-system-x86_64", "-name", "guest=mine,debug-threads=on"], threads: [[200, "qemu-system-x86", "0"]] });
+        fs.rmSync(path.join(root, "run"), { recursive: true }); // as for a user who cannot read /run/libvirt/qemu
+        const snap = snapshotParse(read("-s", path.join(root, "no-such-dir"), "-u", "1001"));
+        expect([...snap.guests.keys()]).toEqual(["sys"]);
+        expect([...snap.sessionGuests.keys()]).toEqual(["mine"]);
+        // and without -u every QEMU process is taken for a system guest, as before
+        const plain = snapshotParse(read());
+        expect([...plain.guests.keys()].sort()).toEqual(["mine", "sys"]);
+        expect(plain.sessionGuests.size).toBe(0);
     });
 });

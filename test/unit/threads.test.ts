@@ -33,8 +33,8 @@ describe("snapshotParse and roles", () => {
         const snap = snapshotOf("vanished-mid-read");
         expect([...snap.guests.keys()]).toEqual(["alive"]);
         expect(snap.skipped).toEqual([
-            { name: "gone-before-read", reason: "No such process" },
-            { name: "gone-during-read", reason: "its process ended during the read" },
+            { name: "gone-before-read", reason: "No such process", connection: "system" },
+            { name: "gone-during-read", reason: "its process ended during the read", connection: "system" },
         ]);
         expect(snap.problems).toEqual(["line 7: malformed thread record"]);
         expect(guestThreads(snap, "alive")!.map(t => t.role.kind)).toEqual(["emulator", "vcpu"]);
@@ -50,6 +50,22 @@ describe("snapshotParse and roles", () => {
             ["CPU 0/KVM", "vcpu"], ["IO iothread1", "iothread"], ["IO drive0", "emulator"],
         ]);
         expect(snap.problems).toEqual([]);
+    });
+
+    it("C records put the guests and skips that follow in a connection; an unknown one is reported", () => {
+        const snap = snapshotParse([
+            "numa-placement-snapshot\t1",
+            "G\t10\tweb", "T\t10\t0-3\tqemu-system-x86",
+            "C\tsession", "G\t20\tweb", "T\t20\t1\tqemu-system-x86", "S\tmine-gone\tNo such process",
+            "C\tsystem", "G\t30\tdb", "T\t30\t2\tqemu-system-x86",
+            "C\tuser", "",
+        ].join("\n"));
+        expect([...snap.guests.keys()]).toEqual(["web", "db"]);
+        expect([...snap.sessionGuests.keys()]).toEqual(["web"]);
+        expect(guestThreads(snap, "web", "session")!.map(t => t.cpus)).toEqual([[1]]);
+        expect(guestThreads(snap, "db", "session")).toBeNull();
+        expect(snap.skipped).toEqual([{ name: "mine-gone", reason: "No such process", connection: "session" }]);
+        expect(snap.problems).toEqual(['line 11: unknown connection "user"']);
     });
 
     it("refuses output that is not a snapshot", () => {
