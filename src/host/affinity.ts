@@ -5,7 +5,10 @@
 import { cpusetFormat } from "../model/cpuset";
 import { hostSpawn } from "./spawn";
 
-const MOVE = 'cpus=$1; shift; rc=0; for t in "$@"; do taskset -pc "$cpus" "$t" >/dev/null || rc=1; done; exit $rc';
+// A thread that exited meanwhile (QEMU's pool workers end when idle) is no failure: there is nothing left to move.
+const MOVE = 'cpus=$1; shift; rc=0; for t in "$@"; do ' +
+    'err=$(taskset -pc "$cpus" "$t" 2>&1 >/dev/null) || { [ -d "/proc/$t" ] && { printf "%s\\n" "$err" >&2; rc=1; }; }; ' +
+    'done; exit $rc';
 
 export async function threadsAffinitySet({ tids, cpus, asRoot }: { tids: number[]; cpus: number[]; asRoot: boolean }): Promise<void> {
     if (!tids.length) return;

@@ -40,7 +40,9 @@ export const App = () => {
     const [verdictFilter, setVerdictFilter] = useState<VerdictKind | "">("");
     // the row as it was when the dialog opened: the preview and the plan stay what the admin saw
     const [aligning, setAligning] = useState<GuestRow | null>(null);
-    const [aligningAll, setAligningAll] = useState(false);
+    // the batch as it was when "Align all" was pressed: the guests leave the live batch as they get aligned (and
+    // threads refresh meanwhile), but the dialog keeps listing each one with its result
+    const [aligningAll, setAligningAll] = useState<BatchItem[] | null>(null);
     const [toasts, setToasts] = useState<Toast[]>([]);
     const toastKey = useRef(0);
     const toast = (t: Omit<Toast, "key">) => setToasts(ts => [...ts, { ...t, key: ++toastKey.current }]);
@@ -133,7 +135,7 @@ export const App = () => {
                            verdictFilter={verdictFilter} onVerdictFilter={setVerdictFilter}
                            actions={
                                <Button variant="primary" isAriaDisabled={batch.length === 0} data-testid="align-all"
-                                       onClick={() => batch.length && setAligningAll(true)}>
+                                       onClick={() => batch.length && setAligningAll(batch)}>
                                    {format(_("Align all ($0)"), batch.length)}
                                </Button>
                            } />
@@ -188,7 +190,7 @@ export const App = () => {
                                      onClose={() => setAligning(null)} onApplied={(a, summary) => onApplied([a], summary)} />
                     )}
                     {host && aligningAll && (
-                        <AlignAllDialog items={batch} host={host} onClose={() => setAligningAll(false)} onApplied={onApplied}
+                        <AlignAllDialog items={aligningAll} host={host} onClose={() => setAligningAll(null)} onApplied={onApplied}
                                         onBusy={data.hold} />
                     )}
                     <Toasts toasts={toasts} onClose={closeToast} />

@@ -126,7 +126,8 @@ describe("the logged-in user's own guests (qemu:///session)", () => {
         // the host's misaligned guests (demo-emulator-elsewhere, ...) need administrative access: not in the batch
         expect(await frame.$$eval("[data-testid=align-all-dialog] tr[data-guest]", trs => trs.map(t => t.getAttribute("data-guest")))).toEqual([MINE]);
         await frame.click("[data-testid=align-all-apply]");
-        await frame.waitForSelector(`[data-testid=align-all-dialog] tr[data-guest="${MINE}"][data-status=verified]`, { timeout: 60000 });
+        const done = await frame.waitForSelector(`[data-testid=align-all-dialog] tr[data-guest="${MINE}"]:not([data-status=pending])`, { timeout: 60000 });
+        expect([await done.getAttribute("data-status"), await done.textContent()]).toEqual(["verified", expect.stringContaining("Verified")]);
         expect(mineEmulatorCpus()).toEqual(["1"]);
         expect(await savedEmulatorpin()).toBe("1");
         await frame.click("[data-testid=align-all-close]");

@@ -18,8 +18,9 @@ afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
 describe("session probe", () => {
     it("a user without libvirt files has no session guests (and the page leaves qemu:///session alone)", () => {
-        const info = sessionParse(probe({ XDG_RUNTIME_DIR: "/run/user/1001" }));
-        expect(info).toEqual({ uid: Number(uid), hasGuests: false, runDir: "/run/user/1001/libvirt/qemu/run" });
+        const runtime = path.join(home, "runtime"); // a fake /run/user/UID, empty
+        const info = sessionParse(probe({ XDG_RUNTIME_DIR: runtime }));
+        expect(info).toEqual({ uid: Number(uid), hasGuests: false, runDir: `${runtime}/libvirt/qemu/run` });
     });
 
     it("a defined guest in ~/.config/libvirt/qemu counts; without XDG_RUNTIME_DIR the run directory is in ~/.cache", () => {
