@@ -49,7 +49,15 @@ log "waiting for ssh"
 for i in $(seq 180); do lab_ssh true 2>/dev/null && break; sleep 1; done
 lab_ssh true
 log "waiting for libvirt (CPUs online, kvm_amd loaded)"
-lab_ssh 'systemctl start libvirtd.service && for i in $(seq 120); do virsh -q version >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1'
+# (under TCG its first start, which probes QEMU, has taken from under a minute to over two: up to 5 minutes,
+# starting it again if systemd gave up, and saying why when it never answers)
+lab_ssh 'for i in $(seq 60); do
+             systemctl start libvirtd.service 2>/dev/null
+             timeout 20 virsh -q version >/dev/null 2>&1 && exit 0
+             sleep 5
+         done
+         systemctl status --no-pager libvirtd.service >&2; journalctl -b --no-pager -u libvirtd.service | tail -20 >&2
+         exit 1'
 
 # 3. cpuset controller on or off, as asked (a running lab switches when asked again)
 want=${NUMA_LAB_NO_CPUSET:-$(cat "$RUN/no-cpuset" 2>/dev/null || echo 0)}
