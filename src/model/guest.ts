@@ -121,17 +121,17 @@ export interface GuestEffective {
     iothreads: Map<number, EffectiveSet>;
 }
 
-/**
- * The CPUs each thread group may run on: its own pin; else, with placement='auto', the CPUs of numad's
- * nodeset (autoNodeset: libvirt reports it only through the live pin info, so the caller passes it when known);
- * else <vcpu cpuset>; else every online CPU. libvirt ignores <vcpu cpuset> with placement='auto'.
- */
 /** The union of the vCPUs' CPUs, and whether every vCPU is placed (not free to run on every online CPU). */
 export function guestVcpuUnion(eff: GuestEffective): { cpus: number[]; pinned: boolean } {
     const sets = [...eff.vcpus.values()];
     return { cpus: cpusetUnion(...sets.map(v => v.cpus)), pinned: sets.length > 0 && sets.every(v => v.source !== "all") };
 }
 
+/**
+ * The CPUs each thread group may run on: its own pin; else, with placement='auto', the CPUs of numad's
+ * nodeset (autoNodeset: libvirt reports it only through the live pin info, so the caller passes it when known);
+ * else <vcpu cpuset>; else every online CPU. libvirt ignores <vcpu cpuset> with placement='auto'.
+ */
 export function guestEffective(guest: GuestConfig, host: HostTopology, autoNodeset?: CpuSet | null): GuestEffective {
     const fallback = (): EffectiveSet => {
         if (guest.placement === "auto" && autoNodeset && autoNodeset.length)

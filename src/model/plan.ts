@@ -5,6 +5,7 @@
 import { guestEffective, guestIsActive, guestVcpuUnion, type GuestConfig, type GuestState } from "./guest";
 import { placementAligned } from "./placement";
 import { policyTarget, type Policy, type TargetRefusal } from "./policy";
+import type { Connection } from "./threads";
 import type { HostTopology } from "./topology";
 
 export type StepWhere = "live" | "config";
@@ -62,7 +63,7 @@ export function planAlign(input: PlanInput): Plan {
 }
 
 /** The virsh command a step is equivalent to, as argv (what the page does itself goes through libvirt-dbus). */
-export function planCommand(name: string, where: StepWhere, cpus: string, connection: "system" | "session" = "system"): string[] {
+export function planCommand(name: string, where: StepWhere, cpus: string, connection: Connection = "system"): string[] {
     // root's virsh talks to qemu:///system by default (the article's commands); a session guest names its connection
     const virsh = connection === "session" ? ["virsh", "-c", "qemu:///session"] : ["virsh"];
     return [...virsh, "emulatorpin", name, cpus, where === "live" ? "--live" : "--config"];

@@ -42,6 +42,10 @@ export interface Snapshot {
 
 export const SNAPSHOT_MAGIC = "numa-placement-snapshot";
 
+/** The snapshot's running guests of one connection, by name. */
+export const snapshotGuests = (snap: Snapshot, connection: Connection): Map<string, SnapshotGuest> =>
+    connection === "system" ? snap.guests : snap.sessionGuests;
+
 export function snapshotParse(text: string): Snapshot {
     const snap: Snapshot = { guests: new Map(), sessionGuests: new Map(), kernelThreads: [], skipped: [], problems: [] };
     const lines = text.split("\n");
@@ -51,7 +55,6 @@ export function snapshotParse(text: string): Snapshot {
     }
     let current: SnapshotGuest | null = null;
     let connection: Connection = "system";
-    const guestsOf = (c: Connection) => c === "system" ? snap.guests : snap.sessionGuests;
     const bad = (n: number, why: string) => snap.problems.push(`line ${n + 1}: ${why}`);
     const thread = (f: string[], n: number): RawThread | null => {
         if (f.length < 4 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed thread record"); return null }
@@ -67,7 +70,7 @@ export function snapshotParse(text: string): Snapshot {
         case "G":
             if (f.length < 3 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed guest record"); current = null; return }
             current = { pid: Number(f[1]), name: f.slice(2).join("\t"), threads: [] };
-            guestsOf(connection).set(current.name, current);
+            snapshotGuests(snap, connection).set(current.name, current);
             return;
         case "C":
             if (f[1] === "system" || f[1] === "session") connection = f[1];
@@ -97,9 +100,9 @@ export function snapshotParse(text: string): Snapshot {
     });
     // a guest that vanished mid-read may leave a G with no threads: report it as skipped
     for (const c of ["system", "session"] as const) {
-        for (const [name, g] of guestsOf(c)) {
+        for (const [name, g] of snapshotGuests(snap, c)) {
             if (g.threads.length === 0) {
-                guestsOf(c).delete(name);
+                snapshotGuests(snap, c).delete(name);
                 snap.skipped.push({ name, reason: "its process ended during the read", connection: c });
             }
         }
@@ -134,7 +137,7 @@ export function threadRole(comm: string, tid: number, pid: number, outsideProces
 
 /** The threads of one guest: those inside its process, plus the kernel threads whose name carries its PID. */
 export function guestThreads(snap: Snapshot, name: string, connection: Connection = "system"): GuestThread[] | null {
-    const g = (connection === "system" ? snap.guests : snap.sessionGuests).get(name);
+    const g = snapshotGuests(snap, connection).get(name);
     if (!g) return null;
     const inside = g.threads.map(t => ({ ...t, role: threadRole(t.comm, t.tid, g.pid) }));
     const suffix = new RegExp(`^(vhost-|kvm-pit/)${g.pid}$`);

@@ -4,7 +4,7 @@ import React, { useState } from "react";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
-import { alignOps, alignStragglers } from "../model/align";
+import { alignOps } from "../model/align";
 import { cpusetFormat } from "../model/cpuset";
 import { guestIsActive } from "../model/guest";
 import type { Plan } from "../model/plan";
@@ -13,7 +13,7 @@ import type { AppliedAlign } from "./AlignDialog";
 import { verifyText } from "./AlignDialog";
 import { threadsRead } from "../host/threads";
 import type { Snapshot } from "../model/threads";
-import { alignOpsRun, alignVerifyIn, type AlignTarget } from "./alignRun";
+import { alignOpsRun, alignStragglersMove, alignVerifyIn, type AlignTarget } from "./alignRun";
 import { partialText, whereText } from "./alignText";
 import type { GuestRow } from "./GuestsTable";
 import { _, format } from "./i18n";
@@ -88,11 +88,9 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Prop
         let moved = false;
         for (const [i, p] of pending.entries()) {
             const v = verified[i];
-            if (!("verifyAgainst" in p) || p.target.bus !== "session" || !v || v.ok) continue;
-            const op = alignStragglers(v, p.verifyAgainst);
-            if (!op) continue;
-            const [r] = await alignOpsRun(p.target, [op]);
-            if (r?.status === "applied" && p.applied) { p.applied.applied.push(op); moved = true }
+            if (!("verifyAgainst" in p) || p.target.bus !== "session" || !v) continue;
+            const r = await alignStragglersMove(p.target, v, p.verifyAgainst);
+            if (r?.status === "applied" && p.applied) { p.applied.applied.push(r.op); moved = true }
         }
         if (moved) verified = await verifyAll();
         const results: Outcome[] = pending.map((p, i) => {

@@ -66,13 +66,13 @@ export function alignVerifyIn(snap: Snapshot, t: AlignTarget, target: number[], 
 export async function alignVerifyAndMove(t: AlignTarget, target: number[], options: { iothreads: boolean; moveStragglers: boolean }):
     Promise<{ verify: VerifyResult | null; moved: OpResult | null }> {
     let verify = await alignVerifyRead(t, target, options.iothreads);
-    let moved: OpResult | null = null;
-    if (verify && !verify.ok && options.moveStragglers) {
-        const op = alignStragglers(verify, target);
-        if (op) {
-            [moved] = await alignOpsRun(t, [op]) as [OpResult];
-            verify = await alignVerifyRead(t, target, options.iothreads);
-        }
-    }
+    const moved = verify && options.moveStragglers ? await alignStragglersMove(t, verify, target) : null;
+    if (moved) verify = await alignVerifyRead(t, target, options.iothreads);
     return { verify, moved };
+}
+
+/** Moves the threads a verification found off the target (one spawn); null when there was nothing to move. */
+export async function alignStragglersMove(t: AlignTarget, verify: VerifyResult, target: number[]): Promise<OpResult | null> {
+    const op = verify.ok ? null : alignStragglers(verify, target);
+    return op ? (await alignOpsRun(t, [op]))[0]! : null;
 }
