@@ -17,6 +17,8 @@ export interface GuestRecord {
     config: GuestConfig;
     /** saved XML of a persistent guest (same as config when it is shut off) */
     saved: GuestConfig | null;
+    /** what the record was read from (state, persistence, both XML texts): equal signatures, equal records */
+    signature: string;
 }
 
 export interface HostRecord {
@@ -52,14 +54,15 @@ export async function guestsLoad({ bus }: { bus: Bus }): Promise<GuestRecord[]> 
     const persistent = new Set(persistentPaths);
     const one = async (path: string): Promise<GuestRecord | null> => {
         try {
-            const config = guestParse(await domainXmlGet({ bus, path, inactive: false }));
+            const xml = await domainXmlGet({ bus, path, inactive: false });
+            const config = guestParse(xml);
             const state = states.get(config.name) ?? (config.id !== null ? "running" : "shutoff");
             const running = guestIsActive(state);
             const isPersistent = persistent.has(path);
-            const saved = isPersistent
-                ? (running ? guestParse(await domainXmlGet({ bus, path, inactive: true })) : config)
-                : null;
-            return { key: `${bus}:${path}`, bus, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved };
+            const savedXml = isPersistent && running ? await domainXmlGet({ bus, path, inactive: true }) : null;
+            const saved = isPersistent ? (savedXml !== null ? guestParse(savedXml) : config) : null;
+            const signature = [state, isPersistent, xml, savedXml ?? ""].join("\u0000");
+            return { key: `${bus}:${path}`, bus, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved, signature };
         } catch (e) {
             const err = libvirtErrorOf(e);
             if (err.kind === "vanished") return null;
@@ -68,4 +71,13 @@ export async function guestsLoad({ bus }: { bus: Bus }): Promise<GuestRecord[]> 
     };
     const results = await Promise.all(paths.map(one));
     return results.filter((g): g is GuestRecord => g !== null).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The new list, reusing the previous records (and the previous list itself) where nothing changed: what did not
+ *  change keeps its identity, so that nothing downstream re-reads or re-renders for a load that found no change. */
+export function guestsKeep(previous: GuestRecord[] | null, next: GuestRecord[]): GuestRecord[] {
+    if (!previous) return next;
+    const old = new Map(previous.map(g => [g.key, g]));
+    const kept = next.map(g => { const o = old.get(g.key); return o && o.signature === g.signature ? o : g });
+    return kept.length === previous.length && kept.every((g, i) => g === previous[i]) ? previous : kept;
 }

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { QEMU_PATH, domainStatesGet } from "../libvirt/api";
 import { libvirtErrorOf, libvirtOwnerWatch, libvirtReset, libvirtSubscribe, type Bus, type LibvirtError } from "../libvirt/dbus";
-import { guestsLoad, hostLoad, hostMemoryLoad, type GuestRecord, type HostRecord } from "../libvirt/guests";
+import { guestsKeep, guestsLoad, hostLoad, hostMemoryLoad, type GuestRecord, type HostRecord } from "../libvirt/guests";
 import type { HostTopology } from "../model/topology";
 
 export type HostData =
@@ -34,27 +34,39 @@ export function useHostData(bus: Bus, enabled = true): HostDataHook {
     const timer = useRef<number | null>(null);
 
     const statesSeen = useRef<string>(""); // the guests' names and states as last loaded
+    const guestsSeen = useRef<GuestRecord[] | null>(null);
+    const hostSeen = useRef<HostRecord | null>(null);
+    /** the host record, new only when the topology or the free memory changed */
+    const hostOf = (topo: HostTopology, free: Map<number, number>): HostRecord => {
+        const h = hostSeen.current;
+        if (h && h.topology === topo && h.memoryFree.size === free.size && [...free].every(([n, f]) => h.memoryFree.get(n) === f)) return h;
+        return (hostSeen.current = { topology: topo, memoryFree: free });
+    };
 
     const load = useCallback(async () => {
         const mine = ++generation.current;
         try {
-            const [topo, guests] = await Promise.all([
+            const [topo, loaded] = await Promise.all([
                 topology.current ? Promise.resolve(topology.current) : hostLoad({ bus }),
                 guestsLoad({ bus }),
             ]);
             if (mine !== generation.current) return;
             topology.current = topo;
+            const guests = guestsSeen.current = guestsKeep(guestsSeen.current, loaded);
             statesSeen.current = statesKey(guests.map(g => [g.name, g.state]));
-            setData({ status: "ready", host: { topology: topo, memoryFree: memoryFree.current }, guests });
+            const ready = (host: HostRecord) => setData(d => d.status === "ready" && d.host === host && d.guests === guests
+                ? d : { status: "ready", host, guests });
+            ready(hostOf(topo, memoryFree.current));
             const free = await hostMemoryLoad({ bus, topology: topo });
             if (mine !== generation.current) return;
             memoryFree.current = free;
-            setData({ status: "ready", host: { topology: topo, memoryFree: free }, guests });
+            ready(hostOf(topo, free));
         } catch (e) {
             if (mine !== generation.current) return;
             // a failed connection is reopened on the next try; the topology is read again then
             libvirtReset();
             topology.current = null;
+            guestsSeen.current = null;
             setEpoch(n => n + 1);
             setData({ status: "error", error: libvirtErrorOf(e) });
         }

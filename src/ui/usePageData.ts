@@ -1,7 +1,7 @@
 // Both libvirt connections as one page: qemu:///system always, and the logged-in user's qemu:///session when
 // the probe found guests there. One connection failing while the other works shows the guests that could be
 // read, with the failure named per connection, instead of an error page.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { sessionProbe } from "../host/session";
 import type { LibvirtError } from "../libvirt/dbus";
 import type { GuestRecord, HostRecord } from "../libvirt/guests";
@@ -26,21 +26,29 @@ export function usePageData(): PageData & { reload: () => void; hold: (on: boole
 
     const reload = useCallback(() => { system.reload(); user.reload() }, [system.reload, user.reload]); // eslint-disable-line react-hooks/exhaustive-deps
     const hold = useCallback((on: boolean) => { system.hold(on); user.hold(on) }, [system.hold, user.hold]); // eslint-disable-line react-hooks/exhaustive-deps
-    const extra = { reload, hold, session };
-
+    // the merged list and the page's data keep their identity until a connection's data changes: the page reads
+    // threads again when the guests change, and a new list on every render would make every render a read
+    const systemGuests = system.status === "ready" ? system.guests : null;
+    const userGuests = user.status === "ready" ? user.guests : null;
+    const guests = useMemo(() => systemGuests && userGuests
+        ? [...systemGuests, ...userGuests].sort((a, b) => a.name.localeCompare(b.name) || a.bus.localeCompare(b.bus))
+        : systemGuests ?? userGuests ?? [], [systemGuests, userGuests]);
+    const systemHost = system.status === "ready" ? system.host : null;
+    const userHost = user.status === "ready" ? user.host : null;
+    const systemError = system.status === "error" ? system.error : null;
+    const userError = user.status === "error" ? user.error : null;
     const userPending = session === null || user.status === "loading";
-    if (system.status === "ready") {
-        const problems = user.status === "error" ? [{ connection: "session" as const, error: user.error }] : [];
-        const guests = user.status === "ready"
-            ? [...system.guests, ...user.guests].sort((a, b) => a.name.localeCompare(b.name) || a.bus.localeCompare(b.bus))
-            : system.guests;
-        return { status: "ready", host: system.host, guests, problems, ...extra };
-    }
-    if (system.status === "error") {
-        if (user.status === "ready")
-            return { status: "ready", host: user.host, guests: user.guests, problems: [{ connection: "system", error: system.error }], ...extra };
-        if (userPending) return { status: "loading", ...extra };
-        return { status: "error", error: system.error, ...extra };
-    }
-    return { status: "loading", ...extra };
+    const data: PageData = useMemo(() => {
+        if (systemHost) {
+            const problems = userError ? [{ connection: "session" as const, error: userError }] : [];
+            return { status: "ready", host: systemHost, guests, problems };
+        }
+        if (systemError) {
+            if (userHost) return { status: "ready", host: userHost, guests, problems: [{ connection: "system", error: systemError }] };
+            if (userPending) return { status: "loading" };
+            return { status: "error", error: systemError };
+        }
+        return { status: "loading" };
+    }, [systemHost, userHost, systemError, userError, userPending, guests]);
+    return useMemo(() => ({ ...data, reload, hold, session }), [data, reload, hold, session]);
 }

@@ -9,7 +9,7 @@ mkdir -p "$STATE/pids" "$STATE/run"
 
 # 1. Debian packages, only when missing
 PACKAGES=(cockpit-ws cockpit-bridge cockpit-system libvirt-daemon-system libvirt-daemon-system-sysv
-          libvirt-clients libvirt-dbus qemu-system-x86 dbus polkitd chromium numactl)
+          libvirt-clients libvirt-dbus qemu-system-x86 dbus polkitd chromium numactl strace)
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,34 @@
+// Issue 12, part 1: an open page reads the host once per refresh interval, not once per render. Counted from
+// outside the page (strace on the bridge: every process it starts), on :9090 (root, the host's guests) and
+// :9092 (the lab user, whose page also has qemu:///session guests: where a list rebuilt on every render once made
+// 210 spawns in 15 seconds).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error: plain JS helper shared with the screenshot script
+import { browserOpen, shellOpen } from "../browser.mjs";
+import type { Browser } from "./page";
+import { bridgeSpawnsDuring, sleep } from "./host";
+
+const THREADS_REFRESH_MS = 3000; // src/ui/useThreads.ts
+const WINDOW_MS = 15000;
+// one read per interval, one more for an interval that starts inside the window; no libvirt event happens meanwhile
+const LIMIT = Math.ceil(WINDOW_MS / THREADS_REFRESH_MS) + 1;
+
+describe.each([
+    { port: 9090, who: "root" },
+    { port: 9092, who: "the lab user, with session guests" },
+])("an idle page on :$port ($who)", ({ port }) => {
+    let b: Browser;
+    beforeAll(async () => { b = await browserOpen() });
+    afterAll(async () => { await b?.close() });
+
+    it(`starts at most ${LIMIT} processes in ${WINDOW_MS / 1000} seconds`, async () => {
+        const f = await shellOpen(b.page, { base: `http://127.0.0.1:${port}` });
+        await f.waitForSelector("[data-page-status=ready]");
+        // the session connection and the first thread read settle
+        await f.waitForFunction(() => Number(document.querySelector("[data-refreshes]")?.getAttribute("data-refreshes")) >= 1);
+        await sleep(THREADS_REFRESH_MS);
+        const spawns = await bridgeSpawnsDuring(port, () => sleep(WINDOW_MS));
+        expect(spawns).toBeGreaterThanOrEqual(Math.floor(WINDOW_MS / THREADS_REFRESH_MS) - 1); // it does read
+        expect(spawns).toBeLessThanOrEqual(LIMIT);
+    });
+});
