@@ -1,132 +1,101 @@
-// "Align all": every guest whose verdict is not aligned under the policy and whose plan has changes; a
-// confirmation listing each guest and its change, a run with bounded concurrency, a per-guest summary.
-import React, { useState } from "react";
+// "Align all": the plans of every guest shown whose emulator threads are not aligned under the policy, each
+// previewed with its operations and commands; one engine run for the batch (a few guests at a time, one /proc read
+// to verify them all), and a result per guest.
+import React, { useRef, useState } from "react";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
+import { ExpandableSection } from "@patternfly/react-core/dist/esm/components/ExpandableSection/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
-import { alignOps } from "../model/align";
-import { cpusetFormat } from "../model/cpuset";
-import { guestIsActive } from "../model/guest";
-import type { Plan } from "../model/plan";
+import { changeRun, type ChangeResult } from "../change/engine";
+import { commandText, opCommands, type ChangePlan } from "../model/change";
 import type { HostTopology } from "../model/topology";
-import type { AppliedAlign } from "./AlignDialog";
-import { verifyText } from "./AlignDialog";
-import { threadsRead } from "../host/threads";
-import type { Snapshot } from "../model/threads";
-import { alignOpsRun, alignStragglersMove, alignVerifyIn, type AlignTarget } from "./alignRun";
-import { partialText, whereText } from "./alignText";
-import type { GuestRow } from "./GuestsTable";
+import type { Applied } from "./AlignDialog";
+import { alignVerifyText, conflictText, errorText, opText, partialText } from "./changeText";
 import { _, format } from "./i18n";
 
-export const ALIGN_ALL_CONCURRENCY = 3;
-
 export interface BatchItem {
-    row: GuestRow;
-    plan: Plan & { kind: "change" };
+    key: string;
+    plan: ChangePlan;
+    /** the guest's threads are moved when they do not follow (session guests: libvirt moves only the main one) */
+    moveStragglers: boolean;
 }
 
-interface Outcome {
-    status: "applied" | "verified" | "not-verified" | "failed";
-    text: string;
-    applied: AppliedAlign | null;
+type Status = "applied" | "verified" | "not-verified" | "failed" | "changed";
+
+function outcomeOf(r: ChangeResult, host: HostTopology): { status: Status; text: string } {
+    if (r.kind === "stale") return { status: "changed", text: format(_("not changed, the guest changed since the preview: $0"), r.conflicts.map(conflictText).join("; ")) };
+    if (r.kind === "error") return { status: "failed", text: format(_("Nothing changed: $0"), errorText(r.error)) };
+    const partial = partialText(r.results);
+    if (partial) return { status: "failed", text: partial };
+    if (!r.results.some(x => x.op.where === "live")) return { status: "applied", text: _("Saved config changed (the guest is not running).") };
+    const v = alignVerifyText(r.checks, host);
+    return { status: v.ok ? "verified" : "not-verified", text: v.text };
 }
 
-/** Runs fn over items with at most n at a time. */
-async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-    const out = new Array<R>(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            out[i] = await fn(items[i]!);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-    return out;
-}
+const STATUS_TEXT = (): Record<Status, string> => ({
+    applied: _("applied"), verified: _("verified"), "not-verified": _("applied, not verified"), failed: _("failed"),
+    changed: _("skipped"),
+});
 
 interface Props {
     items: BatchItem[];
     host: HostTopology;
     onClose: () => void;
-    onApplied: (applied: AppliedAlign[], summary: string) => void;
+    onApplied: (a: Applied) => void;
     /** told when the batch starts and ends: the page holds its libvirt re-reads meanwhile and reads once after */
     onBusy?: (busy: boolean) => void;
 }
 
 export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Props) => {
+    const key = useRef(`align-all-${Date.now()}`).current;
     const [busy, setBusy] = useState(false);
-    const [outcomes, setOutcomes] = useState<Map<string, Outcome> | null>(null);
-
-    // first every guest's libvirt calls (a few at a time), then ONE /proc read that verifies them all
-    const runOne = async ({ row, plan }: BatchItem): Promise<Outcome | { verifyAgainst: number[]; target: AlignTarget; applied: AppliedAlign | null }> => {
-        const g = row.guest;
-        const running = guestIsActive(g.state);
-        const target = { bus: g.bus, path: g.path, name: g.name, cpuCount: host.cpuCount };
-        const ops = alignOps({ plan, options: { iothreads: false }, host, live: running ? g.config : null, saved: g.saved });
-        const results = await alignOpsRun(target, ops);
-        const applied = results.filter(r => r.status === "applied").map(r => r.op);
-        const appliedAlign = applied.length ? { target, applied } : null;
-        const partial = partialText(results);
-        if (partial) return { status: "failed", text: partial, applied: appliedAlign };
-        const live = plan.steps.find(s => s.where === "live");
-        if (!live) return { status: "applied", text: _("Saved config changed (the guest is not running)."), applied: appliedAlign };
-        return { verifyAgainst: live.target, target, applied: appliedAlign };
-    };
+    const [outcomes, setOutcomes] = useState<Map<string, { status: Status; text: string }> | null>(null);
 
     const run = async () => {
         setBusy(true);
         onBusy?.(true);
-        const pending = await pool(items, ALIGN_ALL_CONCURRENCY, runOne);
-        const verifyAll = async () => {
-            const snap: Snapshot | null = await threadsRead().catch(() => null);
-            return pending.map(p => "verifyAgainst" in p && snap ? alignVerifyIn(snap, p.target, p.verifyAgainst, false) : null);
-        };
-        let verified = pending.some(p => "verifyAgainst" in p) ? await verifyAll() : [];
-        // session guests: libvirt moved only QEMU's main thread (no cgroups there); the page moves the rest, as the
-        // user, and reads once more
-        let moved = false;
-        for (const [i, p] of pending.entries()) {
-            const v = verified[i];
-            if (!("verifyAgainst" in p) || p.target.bus !== "session" || !v) continue;
-            const r = await alignStragglersMove(p.target, v, p.verifyAgainst);
-            if (r?.status === "applied" && p.applied) { p.applied.applied.push(r.op); moved = true }
-        }
-        if (moved) verified = await verifyAll();
-        const results: Outcome[] = pending.map((p, i) => {
-            if (!("verifyAgainst" in p)) return p;
-            const verify = verified[i] ?? null;
-            return { status: verify?.ok ? "verified" : "not-verified", text: verifyText(verify, host, p.verifyAgainst), applied: p.applied };
-        });
-        const map = new Map(items.map((it, i) => [it.row.guest.key, results[i]!]));
-        setOutcomes(map);
+        const results = await changeRun(items.map(i => ({ plan: i.plan, moveStragglers: i.moveStragglers })), host);
+        const out = results.map(r => outcomeOf(r, host));
+        setOutcomes(new Map(items.map((it, i) => [it.key, out[i]!])));
         setBusy(false);
         onBusy?.(false);
-        const applied = results.map(r => r.applied).filter((a): a is AppliedAlign => a !== null);
-        const failed = results.filter(r => r.status === "failed").length;
-        onApplied(applied, failed
-            ? format(_("Aligned $0 of $1 guests; $2 failed."), results.length - failed, results.length, failed)
-            : format(_("Aligned $0 guests."), results.length));
+        const undo = results.flatMap((r, i) => {
+            const applied = r.kind === "ran" ? r.results.filter(x => x.status === "applied").map(x => x.op) : [];
+            return applied.length ? [{ plan: items[i]!.plan, applied }] : [];
+        });
+        const failed = out.filter(o => o.status === "failed" || o.status === "changed").length;
+        if (undo.length)
+            onApplied({
+                key, items: undo, ok: failed === 0,
+                title: failed
+                    ? format(_("Aligned $0 of $1 guests; $2 not aligned."), items.length - failed, items.length, failed)
+                    : format(cockpit.ngettext("Aligned $0 guest.", "Aligned $0 guests.", items.length), items.length),
+            });
     };
-
-    const statusText = (o: Outcome) => ({
-        applied: _("applied"), verified: _("verified"), "not-verified": _("applied, not verified"), failed: _("failed"),
-    })[o.status];
 
     return (
         <Modal isOpen onClose={busy ? undefined : onClose} variant="large" aria-labelledby="align-all-title" data-testid="align-all-dialog">
-            <ModalHeader title={format(_("Align the emulator threads of $0 guests"), items.length)} labelId="align-all-title" />
+            <ModalHeader title={format(cockpit.ngettext("Align the emulator threads of $0 guest", "Align the emulator threads of $0 guests", items.length), items.length)}
+                         labelId="align-all-title" />
             <ModalBody>
                 <Table aria-label={_("Guests to align")} variant="compact">
-                    <Thead><Tr><Th>{_("Guest")}</Th><Th>{_("Change")}</Th><Th>{_("Result")}</Th></Tr></Thead>
+                    <Thead><Tr><Th>{_("Guest")}</Th><Th>{_("Changes")}</Th><Th>{_("Result")}</Th></Tr></Thead>
                     <Tbody>
-                        {items.map(({ row, plan }) => {
-                            const o = outcomes?.get(row.guest.key);
+                        {items.map(({ key, plan, moveStragglers }) => {
+                            const o = outcomes?.get(key);
                             return (
-                                <Tr key={row.guest.key} data-guest={row.guest.name} data-status={o?.status ?? "pending"}>
-                                    <Td>{row.guest.name}</Td>
-                                    <Td>{plan.steps.map(s => format(_("$0: $1 → $2"), whereText(s.where), cpusetFormat(s.current), cpusetFormat(s.target))).join("; ")}</Td>
-                                    <Td>{o ? `${statusText(o)}: ${o.text}` : busy ? _("in progress…") : "—"}</Td>
+                                <Tr key={key} data-guest={plan.guest.name} data-status={o?.status ?? "pending"}>
+                                    <Td dataLabel={_("Guest")}>{plan.guest.name}</Td>
+                                    <Td dataLabel={_("Changes")}>
+                                        {plan.ops.map((op, i) => <div key={i}>{opText(op)}</div>)}
+                                        {moveStragglers && <div>{_("then threads that did not follow are moved")}</div>}
+                                        <ExpandableSection toggleText={_("Commands")} data-testid="align-all-commands">
+                                            <pre className="np-commands">
+                                                {plan.ops.flatMap(op => opCommands(op, plan.guest)).map(commandText).join("\n")}
+                                            </pre>
+                                        </ExpandableSection>
+                                    </Td>
+                                    <Td dataLabel={_("Result")}>{o ? `${STATUS_TEXT()[o.status]}: ${o.text}` : busy ? _("in progress…") : "—"}</Td>
                                 </Tr>
                             );
                         })}
@@ -136,7 +105,7 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Prop
             <ModalFooter>
                 {!outcomes && (
                     <Button variant="primary" onClick={() => void run()} isLoading={busy} isDisabled={busy} data-testid="align-all-apply">
-                        {format(_("Align $0 guests"), items.length)}
+                        {format(cockpit.ngettext("Align $0 guest", "Align $0 guests", items.length), items.length)}
                     </Button>
                 )}
                 <Button variant="link" onClick={onClose} isDisabled={busy} data-testid="align-all-close">{outcomes ? _("Close") : _("Cancel")}</Button>

@@ -1,54 +1,44 @@
-// "Align emulator threads" for one guest: preview (policy, current and new CPU sets for the running guest and
-// the saved config, the equivalent virsh commands), options, then apply step by step, verify, and report.
-import React, { useMemo, useState } from "react";
+// "Align emulator threads" for one guest: a view of the change plan for the chosen policy and options (every
+// operation with its command), applied through the change engine; a guest changed since the preview shows the new
+// preview instead of being written over.
+import React, { useMemo, useRef, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
-import { ClipboardCopy } from "@patternfly/react-core/dist/esm/components/ClipboardCopy/index.js";
 import { Form, FormGroup, FormHelperText } from "@patternfly/react-core/dist/esm/components/Form/index.js";
 import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/components/FormSelect/index.js";
 import { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/components/HelperText/index.js";
-import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/index.js";
-import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
-import { alignOps, type AlignOp, type VerifyResult } from "../model/align";
+import { changeRun, type ChangeError, type OpResult } from "../change/engine";
+import { alignChange, alignTargets } from "../model/align";
+import type { ChangePlan, Conflict, GuestNow, OpCheck } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import { guestIsActive } from "../model/guest";
-import { commandText, planAlign, planCommand, type Plan } from "../model/plan";
+import { planAlign, type Plan } from "../model/plan";
 import { POLICY_KINDS, type Policy, type PolicyKind } from "../model/policy";
-import { topologyNodesOf, type HostTopology } from "../model/topology";
-import { alignOpsRun, alignVerifyAndMove, type AlignTarget, type OpResult } from "./alignRun";
-import { opText, partialText, placeText, refusalText, whereText } from "./alignText";
+import type { HostTopology } from "../model/topology";
+import { alignVerifyText, errorText, partialText, refusalText } from "./changeText";
 import type { GuestRow } from "./GuestsTable";
-import { policyHelp, policyName } from "./GuestsToolbar";
 import { _, format } from "./i18n";
-import { roleName } from "./ThreadsTable";
-import { nodesText } from "./verdictText";
+import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
+import type { UndoItem } from "./useToasts";
+import { policyHelp, policyName } from "./words";
 
-/** What the page keeps to undo an align: the operations that were applied, against which guest. */
-export interface AppliedAlign {
-    target: AlignTarget;
-    applied: AlignOp[];
+/** The align plan of a row, from the guest as the page has it (or as re-read, when `now` is given). */
+export function planFor(row: GuestRow, host: HostTopology, policy: Policy, now?: GuestNow | null): Plan {
+    const g = row.guest;
+    const live = now ? now.live : guestIsActive(g.state) ? g.config : null;
+    const saved = now ? now.saved : g.saved;
+    return planAlign({ host, state: live ? "running" : "shutoff", persistent: g.persistent, live, saved, policy });
 }
 
-export function planFor(row: GuestRow, host: HostTopology, policy: Policy): Plan {
-    const running = guestIsActive(row.guest.state);
-    return planAlign({
-        host, state: row.guest.state, persistent: row.guest.persistent,
-        live: running ? row.guest.config : null, saved: row.guest.saved, policy,
-    });
-}
-
-/** "Verified: the 4 emulator threads now run on CPUs 1,3,5 (node 3), with the vCPUs" */
-export function verifyText(v: VerifyResult | null, host: HostTopology, target: number[]): string {
-    if (!v) return _("Could not read the guest's threads to verify.");
-    if (v.ok)
-        return format(cockpit.ngettext("Verified: the $0 emulator thread now runs on CPUs $1 ($2), with the vCPUs.",
-                                       "Verified: the $0 emulator threads now run on CPUs $1 ($2), with the vCPUs.", v.checked.length),
-                      v.checked.length, cpusetFormat(target), nodesText(topologyNodesOf(host, target)));
-    return format(_("Not every thread followed: $0"),
-                  v.notFollowing.map(t => format(_("$0 “$1” ($2) on CPUs $3"), t.tid, t.comm, roleName(t.role), cpusetFormat(t.cpus))).join("; "));
+/** What a dialog hands the page after it applied something: a toast, and the Undo of what was applied. */
+export interface Applied {
+    key: string;
+    title: string;
+    ok: boolean;
+    items: UndoItem[];
 }
 
 interface Props {
@@ -56,11 +46,15 @@ interface Props {
     host: HostTopology;
     initialPolicy: Exclude<PolicyKind, "custom">;
     onClose: () => void;
-    onApplied: (a: AppliedAlign, summary: string) => void;
+    onApplied: (a: Applied) => void;
 }
+
+let dialogs = 0;
 
 export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Props) => {
     const { guest } = row;
+    // one toast (and one Undo) per dialog: "Retry what failed" replaces it
+    const key = useRef(`align-${++dialogs}`).current;
     const [policyKind, setPolicyKind] = useState<PolicyKind>(initialPolicy);
     const [custom, setCustom] = useState("");
     const [iothreads, setIothreads] = useState(false);
@@ -69,55 +63,59 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     const session = guest.bus === "session";
     const [moveStragglers, setMoveStragglers] = useState(session);
     const [busy, setBusy] = useState(false);
+    // the guest as re-read when it changed under the dialog; the preview follows it from then on
+    const [now, setNow] = useState<GuestNow | null>(null);
+    const [stale, setStale] = useState<Conflict[] | null>(null);
+    const [error, setError] = useState<ChangeError | null>(null);
     const [results, setResults] = useState<OpResult[] | null>(null);
-    const [verify, setVerify] = useState<{ text: string; ok: boolean } | null>(null);
+    const [checks, setChecks] = useState<OpCheck[]>([]);
 
     const policy: Policy = policyKind === "custom" ? { kind: "custom", cpus: custom } : { kind: policyKind };
-    const plan = useMemo(() => planFor(row, host, policy), [row, host, policyKind, custom]); // eslint-disable-line react-hooks/exhaustive-deps
-    const running = guestIsActive(guest.state);
-    const hasIOThreads = (guest.config.iothreadIds.length > 0);
+    const plan = useMemo(() => planFor(row, host, policy, now), [row, host, policyKind, custom, now]); // eslint-disable-line react-hooks/exhaustive-deps
+    const live = now ? now.live : guestIsActive(guest.state) ? guest.config : null;
+    const saved = now ? now.saved : guest.saved;
+    const running = live !== null;
+    const hasIOThreads = (live ?? saved ?? guest.config).iothreadIds.length > 0;
     const workers = row.threads?.filter(t => t.role.kind === "vhost" || t.role.kind === "kernel-worker") ?? [];
-    const ops = plan.kind === "refused" ? [] : alignOps({ plan, options: { iothreads }, host, live: running ? guest.config : null, saved: guest.saved });
-    const liveTarget = plan.kind === "change" ? plan.steps.find(s => s.where === "live")?.target ?? plan.unchanged.find(s => s.where === "live")?.target
-        : plan.kind === "nothing" ? plan.targets.find(s => s.where === "live")?.target : undefined;
-    const target: AlignTarget = { bus: guest.bus, path: guest.path, name: guest.name, cpuCount: host.cpuCount };
+    const change: ChangePlan = {
+        guest: { connection: guest.bus, path: guest.path, name: guest.name },
+        ops: alignChange({ plan, iothreads, host, live, saved }),
+    };
+    const targets = alignTargets(plan);
+    const liveTarget = targets.find(t => t.where === "live")?.target;
+    const unchanged = plan.kind === "change" ? plan.unchanged : plan.kind === "nothing" ? plan.targets : [];
     const failed = results?.find(r => r.status === "failed");
+    const locked = busy || results !== null;
+    const willMove = running && moveStragglers && liveTarget !== undefined;
 
-    const run = async (toRun: AlignOp[], earlier: OpResult[]) => {
+    const run = async (ops: ChangePlan["ops"], earlier: OpResult[]) => {
         setBusy(true);
-        setVerify(null);
-        const res = [...earlier, ...await alignOpsRun(target, toRun)];
-        setResults(res);
-        const applied = res.filter(r => r.status === "applied").map(r => r.op);
-        if (!res.some(r => r.status === "failed")) {
-            let summary = format(_("Aligned $0."), guest.name);
-            if (running && liveTarget) {
-                const { verify: v, moved } = await alignVerifyAndMove(target, liveTarget, { iothreads, moveStragglers });
-                if (moved) {
-                    setResults([...res, moved]);
-                    if (moved.status === "applied") applied.push(moved.op);
-                }
-                const text = verifyText(v, host, liveTarget);
-                setVerify({ text, ok: Boolean(v?.ok) });
-                summary = text;
-            }
-            onApplied({ target, applied }, summary);
-        } else if (applied.length) {
-            onApplied({ target, applied }, partialText(res) ?? "");
-        }
+        setError(null);
+        const [r] = await changeRun([{ plan: { ...change, ops }, moveStragglers: willMove }], host);
         setBusy(false);
+        if (r!.kind === "stale") { setNow(r!.now); setStale(r!.conflicts); return }
+        if (r!.kind === "error") { setError(r!.error); return }
+        setStale(null);
+        const all = [...earlier, ...r!.results];
+        setResults(all);
+        setChecks(r!.checks);
+        const applied = all.filter(x => x.status === "applied").map(x => x.op);
+        if (!applied.length) return;
+        const verify = alignVerifyText(r!.checks, host);
+        const partial = partialText(all);
+        onApplied({
+            key, ok: !partial && verify.ok, items: [{ plan: change, applied }],
+            title: partial ?? (running ? verify.text : format(_("Aligned $0."), guest.name)),
+        });
     };
 
     const retry = () => {
-        if (!results || !failed) return;
-        const done = results.filter(r => r.status === "applied");
-        void run(results.filter(r => r.status !== "applied").map(r => r.op), done);
+        if (!results) return;
+        void run(results.filter(r => r.status !== "applied").map(r => r.op), results.filter(r => r.status === "applied"));
     };
 
     const customError = policyKind === "custom" && plan.kind === "refused" ? refusalText(plan.refusal) : null;
-    const sides = plan.kind === "change" ? [...plan.steps.map(s => ({ where: s.where, current: s.current, target: s.target, changes: true })),
-        ...plan.unchanged.map(u => ({ where: u.where, current: u.target, target: u.target, changes: false }))]
-        : [];
+    const verify = results && !failed ? alignVerifyText(checks, host) : null;
 
     return (
         <Modal isOpen onClose={busy ? undefined : onClose} variant="medium" aria-labelledby="align-title" data-testid="align-dialog">
@@ -125,7 +123,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
             <ModalBody>
                 <Form onSubmit={e => e.preventDefault()}>
                     <FormGroup label={_("Policy")} fieldId="align-policy">
-                        <FormSelect id="align-policy" value={policyKind} isDisabled={busy || results !== null}
+                        <FormSelect id="align-policy" value={policyKind} isDisabled={locked}
                                     onChange={(_e, v) => setPolicyKind(v as PolicyKind)} data-testid="align-policy">
                             {POLICY_KINDS.map(p => <FormSelectOption key={p} value={p} label={policyName(p)} />)}
                         </FormSelect>
@@ -133,7 +131,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
                     </FormGroup>
                     {policyKind === "custom" && (
                         <FormGroup label={_("CPU list")} fieldId="align-custom">
-                            <TextInput id="align-custom" value={custom} onChange={(_e, v) => setCustom(v)} isDisabled={busy || results !== null}
+                            <TextInput id="align-custom" value={custom} onChange={(_e, v) => setCustom(v)} isDisabled={locked}
                                        validated={customError ? "error" : custom ? "success" : "default"} data-testid="align-custom"
                                        placeholder="1,3,5,7-9" />
                             <FormHelperText>
@@ -145,87 +143,65 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
                             </FormHelperText>
                         </FormGroup>
                     )}
+                    {plan.kind !== "refused" && (running || hasIOThreads) && (
+                        <div className="np-options">
+                            {hasIOThreads && (
+                                <Checkbox id="align-iothreads" label={_("Also align I/O threads (iothreadpin, same target)")}
+                                          isChecked={iothreads} onChange={(_e, c) => setIothreads(c)} isDisabled={locked} />
+                            )}
+                            {running && (session || workers.length > 0 || row.placement.findings.some(f => f.kind === "drift")) && (
+                                <Checkbox id="align-move" isChecked={moveStragglers} onChange={(_e, c) => setMoveStragglers(c)} isDisabled={locked}
+                                          label={session
+                                              ? _("Also move the threads libvirt does not move: without cgroups, your own libvirt session pins only QEMU's main thread")
+                                              : _("Also move threads that do not follow (vhost or kernel workers outside the emulator group)")} />
+                            )}
+                        </div>
+                    )}
                 </Form>
 
+                {stale && (
+                    <PlanConflicts conflicts={stale} title={_("The guest changed since this preview: nothing was written")}>
+                        {_("The preview below is for the guest as it is now. Review it, then align again.")}
+                    </PlanConflicts>
+                )}
+                {error && (
+                    <Alert variant="danger" isInline title={_("Nothing changed")} data-testid="plan-error">{errorText(error)}</Alert>
+                )}
                 {plan.kind === "refused" && policyKind !== "custom" && (
                     <Alert variant="warning" isInline title={_("No target under this policy")} data-testid="align-refused">
                         {refusalText(plan.refusal)}
                     </Alert>
                 )}
-                {plan.kind === "nothing" && results === null && (
+                {plan.kind !== "refused" && change.ops.length === 0 && results === null && (
                     <Alert variant="success" isInline title={_("Nothing to do")} data-testid="align-nothing">
                         {_("The emulator threads are already where this policy puts them, live and in the saved config.")}
                     </Alert>
                 )}
-                {sides.length > 0 && (
-                    <Table aria-label={_("Changes")} variant="compact" data-testid="align-preview">
-                        <Thead><Tr><Th>{_("Where")}</Th><Th>{_("Now")}</Th><Th>{_("After")}</Th></Tr></Thead>
-                        <Tbody>
-                            {sides.map(s => (
-                                <Tr key={s.where} data-where={s.where} data-target={cpusetFormat(s.target)}>
-                                    <Td>{whereText(s.where)}</Td>
-                                    <Td>{placeText(host, s.current)}</Td>
-                                    <Td>{s.changes ? placeText(host, s.target) : _("unchanged")}</Td>
-                                </Tr>
-                            ))}
-                        </Tbody>
-                    </Table>
+                {plan.kind !== "refused" && results === null && (
+                    <PlanPreview plan={change} host={host}
+                                 unchanged={unchanged.filter(u => !change.ops.some(o => o.kind === "emulator" && o.where === u.where))
+                                     .map(u => ({ where: u.where, cpus: u.target, what: _("Emulator threads") }))}
+                                 then={willMove ? format(_("Then any thread of the emulator group that did not follow the live pin is moved to CPUs $0 (taskset -pc $0 TID, for each)."),
+                                                         cpusetFormat(liveTarget!)) : null} />
                 )}
-                {ops.length > 0 && (
-                    <>
-                        <p className="np-note">{_("The same with virsh:")}</p>
-                        {ops.filter(o => o.kind === "emulator").map(o => (
-                            <ClipboardCopy key={o.kind + o.where} isReadOnly hoverTip={_("Copy")} clickTip={_("Copied")}
-                                           data-testid={`align-command-${o.where}`}>
-                                {commandText(planCommand(guest.name, o.where, cpusetFormat(o.target), guest.bus))}
-                            </ClipboardCopy>
-                        ))}
-                    </>
-                )}
-                {plan.kind !== "refused" && (running || hasIOThreads) && (
-                    <div className="np-options">
-                        {hasIOThreads && (
-                            <Checkbox id="align-iothreads" label={_("Also align I/O threads (iothreadpin, same target)")}
-                                      isChecked={iothreads} onChange={(_e, c) => setIothreads(c)} isDisabled={busy || results !== null} />
-                        )}
-                        {running && (session || workers.length > 0 || row.placement.findings.some(f => f.kind === "drift")) && (
-                            <Checkbox id="align-move" isChecked={moveStragglers} onChange={(_e, c) => setMoveStragglers(c)}
-                                      isDisabled={busy || results !== null}
-                                      label={session
-                                          ? _("Also move the threads libvirt does not move: without cgroups, your own libvirt session pins only QEMU's main thread")
-                                          : _("Also move threads that do not follow (vhost or kernel workers outside the emulator group)")} />
-                        )}
-                    </div>
-                )}
-                {results && (
-                    <List isPlain data-testid="align-results">
-                        {results.map((r, i) => (
-                            <ListItem key={i} data-status={r.status} data-op={r.op.kind === "move-threads" ? "move" : `${r.op.kind}-${r.op.where}`}>
-                                {r.status === "applied" ? "✔ " : r.status === "failed" ? "✘ " : "– "}
-                                {opText(r.op)}
-                                {r.status === "failed" && `: ${r.errorKind === "vanished" ? _("the guest no longer exists") : r.error}`}
-                                {r.status === "not-run" && ` (${_("not applied")})`}
-                            </ListItem>
-                        ))}
-                    </List>
-                )}
+                {results && <PlanResults results={results} checks={checks} host={host} />}
                 {failed && (
-                    <Alert variant="danger" isInline title={_("Not everything was applied")} data-testid="align-partial">
+                    <Alert variant="danger" isInline title={_("Not everything was applied")} data-testid="plan-partial">
                         {partialText(results!)}
                     </Alert>
                 )}
                 {verify && (
-                    <Alert variant={verify.ok ? "success" : "warning"} isInline title={verify.text} data-testid="align-verify" />
+                    <Alert variant={verify.ok ? "success" : "warning"} isInline title={verify.text} data-testid="plan-verify" />
                 )}
             </ModalBody>
             <ModalFooter>
                 {results === null && (
-                    <Button variant="primary" onClick={() => void run(ops, [])} isDisabled={busy || ops.length === 0 || plan.kind !== "change" && !iothreads}
+                    <Button variant="primary" onClick={() => void run(change.ops, [])} isDisabled={busy || change.ops.length === 0 || error?.kind === "vanished"}
                             isLoading={busy} data-testid="align-apply">
                         {_("Align")}
                     </Button>
                 )}
-                {failed && failed.errorKind !== "vanished" && (
+                {failed && failed.error?.kind !== "vanished" && (
                     <Button variant="primary" onClick={retry} isDisabled={busy} isLoading={busy} data-testid="align-retry">
                         {_("Retry what failed")}
                     </Button>

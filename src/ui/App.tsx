@@ -1,14 +1,14 @@
 // The page: the host's NUMA map and its guests, with where their threads run.
-import React, { useEffect, useMemo, useRef, useState } from "react";
+import React, { useEffect, useMemo, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
-import { alignUndoOps } from "../model/align";
-import { cpusetFormat } from "../model/cpuset";
+import { alignChange } from "../model/align";
 import { AlignAllDialog, type BatchItem } from "./AlignAllDialog";
-import { AlignDialog, planFor, type AppliedAlign } from "./AlignDialog";
-import { alignOpsRun } from "./alignRun";
-import { refusalText, whereText } from "./alignText";
-import { Toasts, type Toast } from "./Toasts";
+import { AlignDialog, planFor, type Applied } from "./AlignDialog";
+import { refusalText } from "./changeText";
+import { Toasts } from "./Toasts";
+import { UndoDialog } from "./UndoDialog";
+import { useToasts, UNDO_TTL_MS, type UndoItem } from "./useToasts";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
 import { mapRoles } from "../model/hostmap";
@@ -43,10 +43,7 @@ export const App = () => {
     // the batch as it was when "Align all" was pressed: the guests leave the live batch as they get aligned (and
     // threads refresh meanwhile), but the dialog keeps listing each one with its result
     const [aligningAll, setAligningAll] = useState<BatchItem[] | null>(null);
-    const [toasts, setToasts] = useState<Toast[]>([]);
-    const toastKey = useRef(0);
-    const toast = (t: Omit<Toast, "key">) => setToasts(ts => [...ts, { ...t, key: ++toastKey.current }]);
-    const closeToast = (key: number) => setToasts(ts => ts.filter(t => t.key !== key));
+    const [undoing, setUndoing] = useState<UndoItem[] | null>(null);
     const guests = data.status === "ready" ? data.guests : null;
     const refreshThreads = threads.refresh;
 
@@ -67,6 +64,8 @@ export const App = () => {
             };
         });
     }, [data, snapshot, policy]);
+    const host = data.status === "ready" ? data.host.topology : null;
+    const toasts = useToasts(rows, host);
     const shownRows = rows.filter(r =>
         (!nameFilter || r.guest.name.toLowerCase().includes(nameFilter.toLowerCase())) &&
         (!verdictFilter || r.placement.verdict.kind === verdictFilter));
@@ -76,7 +75,6 @@ export const App = () => {
     const selectedRow = rows.find(r => r.guest.key === selected) ?? null;
 
     const viewPolicy = policy.kind === "custom" ? "node" : policy.kind;
-    const host = data.status === "ready" ? data.host.topology : null;
     const alignState = (row: GuestRow): { enabled: boolean; reason: string } => {
         // the user's own session guests need no administrative access
         if (admin !== true && row.guest.bus === "system") return { enabled: false, reason: _("Aligning needs administrative access: turn it on in the top bar.") };
@@ -93,35 +91,18 @@ export const App = () => {
             if (admin !== true && row.guest.bus === "system") return [];
             if (row.placement.verdict.kind === "aligned" || row.placement.verdict.kind === "single-node") return [];
             const plan = planFor(row, host, policy);
-            return plan.kind === "change" ? [{ row, plan }] : [];
+            if (plan.kind !== "change") return [];
+            const g = row.guest;
+            const ops = alignChange({ plan, iothreads: false, host, live: guestIsActive(g.state) ? g.config : null, saved: g.saved });
+            return [{ key: g.key, plan: { guest: { connection: g.bus, path: g.path, name: g.name }, ops }, moveStragglers: g.bus === "session" }];
         })
         : [];
 
-    const undo = async (applied: AppliedAlign[]) => {
-        const notes: string[] = [];
-        let failures = 0;
-        data.hold(true);
-        for (const a of applied) {
-            const { ops, restoredInstead } = alignUndoOps(a.applied);
-            const res = await alignOpsRun(a.target, ops);
-            failures += res.filter(r => r.status !== "applied").length;
-            for (const op of restoredInstead) {
-                if (op.kind === "move-threads") continue;
-                notes.push(format(_("$0: the $1 had no pin before; libvirt cannot remove a pin, so Undo pinned it to the CPUs it could use then ($2)."),
-                                  a.target.name, whereText(op.where), cpusetFormat(op.previous)));
-            }
-            const failed = res.find(r => r.status === "failed");
-            if (failed) notes.push(format(_("$0: $1"), a.target.name, failed.error ?? ""));
-        }
-        data.hold(false);
-        data.reload();
-        toast({ variant: failures ? "danger" : "info", title: failures ? _("Undo did not complete") : _("Undone: the previous pins are back"), body: notes.join(" ") });
-    };
-    const onApplied = (applied: AppliedAlign[], summary: string) => {
+    const onApplied = (a: Applied) => {
         data.reload();
         refreshThreads();
-        if (applied.length)
-            toast({ variant: "success", title: summary, onUndo: () => void undo(applied) });
+        toasts.show({ key: a.key, variant: a.ok ? "success" : "warning", title: a.title,
+                      undo: { items: a.items, state: "pending", until: Date.now() + UNDO_TTL_MS } });
     };
 
     let body: React.ReactNode;
@@ -187,13 +168,18 @@ export const App = () => {
                     </Card>
                     {host && aligning && (
                         <AlignDialog row={aligning} host={host} initialPolicy={viewPolicy}
-                                     onClose={() => setAligning(null)} onApplied={(a, summary) => onApplied([a], summary)} />
+                                     onClose={() => setAligning(null)} onApplied={onApplied} />
                     )}
                     {host && aligningAll && (
                         <AlignAllDialog items={aligningAll} host={host} onClose={() => setAligningAll(null)} onApplied={onApplied}
                                         onBusy={data.hold} />
                     )}
-                    <Toasts toasts={toasts} onClose={closeToast} />
+                    {host && undoing && (
+                        <UndoDialog items={undoing} host={host} onClose={() => setUndoing(null)}
+                                    onDone={() => { data.reload(); refreshThreads() }} />
+                    )}
+                    <Toasts toasts={toasts.toasts} onClose={toasts.close}
+                            onUndo={t => { toasts.close(t.key); setUndoing(t.undo!.items) }} />
                 </div>
             </PageSection>
         </Page>

@@ -6,29 +6,20 @@ import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/inde
 import { Table, Thead, Tr, Th, Tbody, Td, ExpandableRowContent } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { GuestRecord } from "../libvirt/guests";
 import { cpusetFormat } from "../model/cpuset";
-import type { GuestState } from "../model/guest";
 import { VERDICT_ORDER, type GroupPlacement, type GuestPlacement } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import type { GuestThread } from "../model/threads";
 import type { HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
+import { nodesText, stateText } from "./words";
 import { ThreadsTable } from "./ThreadsTable";
-import { findingSentence, nodesText, verdictLabel } from "./verdictText";
+import { findingSentence, verdictLabel } from "./verdictText";
 
 export interface GuestRow {
     guest: GuestRecord;
     placement: GuestPlacement;
     /** threads from /proc for a running guest; null when not read (shut off, or the reader could not) */
     threads: GuestThread[] | null;
-}
-
-export function stateText(state: GuestState): string {
-    switch (state) {
-    case "running": return _("Running");
-    case "paused": return _("Paused");
-    case "shutoff": return _("Shut off");
-    default: return _("Other");
-    }
 }
 
 const GroupCell = ({ group, unpinnedText, count }: { group: GroupPlacement; unpinnedText: string; count?: number }) => (

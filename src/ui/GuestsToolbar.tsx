@@ -7,29 +7,10 @@ import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/co
 import { VERDICT_ORDER, type VerdictKind } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import { _ } from "./i18n";
+import { policyHelp, policyName } from "./words";
 import { verdictLabel } from "./verdictText";
 
 export const VIEW_POLICIES: readonly Exclude<PolicyKind, "custom">[] = ["node", "llc", "vcpus", "housekeeping"];
-
-export function policyName(p: PolicyKind): string {
-    switch (p) {
-    case "node": return _("NUMA node");
-    case "llc": return _("Last-level cache");
-    case "vcpus": return _("vCPU CPUs");
-    case "housekeeping": return _("Housekeeping");
-    case "custom": return _("Custom CPU list");
-    }
-}
-
-export function policyHelp(p: PolicyKind): string {
-    switch (p) {
-    case "node": return _("Emulator threads on the NUMA nodes the vCPUs use (the article's choice).");
-    case "llc": return _("Emulator threads within the last-level caches the vCPUs use.");
-    case "vcpus": return _("Emulator threads on exactly the vCPUs' CPUs.");
-    case "housekeeping": return _("Emulator threads on the vCPUs' nodes, but off the vCPUs' own CPUs.");
-    case "custom": return _("Emulator threads on a CPU list you give.");
-    }
-}
 
 interface Props {
     policy: PolicyKind;

@@ -7,13 +7,7 @@ import type { HostRecord } from "../libvirt/guests";
 import { cpusetFormat } from "../model/cpuset";
 import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";
 import { _, format } from "./i18n";
-
-export const roleText = (role: MapRole): string => ({
-    vcpu: _("vCPUs"), emulator: _("Emulator threads"), iothread: _("I/O threads"), kernel: _("Kernel workers (vhost)"),
-})[role];
-
-export const sizeText = (kib: number): string =>
-    kib >= 1024 * 1024 ? format(_("$0 GiB"), (kib / 1024 / 1024).toFixed(1)) : format(_("$0 MiB"), Math.round(kib / 1024));
+import { roleText, sizeText } from "./words";
 
 interface Props {
     host: HostRecord;

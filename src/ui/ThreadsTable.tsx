@@ -5,20 +5,10 @@ import { Label } from "@patternfly/react-core/dist/esm/components/Label/index.js
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import { cpusetFormat } from "../model/cpuset";
 import type { GuestPlacement } from "../model/placement";
-import { threadDrifts, threadExpected, type GuestThread, type ThreadRole } from "../model/threads";
+import { threadDrifts, threadExpected, type GuestThread } from "../model/threads";
 import { topologyLlcsOf, topologyNodesOf, type HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
-
-export function roleName(role: ThreadRole): string {
-    switch (role.kind) {
-    case "vcpu": return format(_("vCPU $0"), role.index);
-    case "emulator": return role.main ? _("emulator (main)") : _("emulator");
-    case "monitor": return _("monitor");
-    case "iothread": return format(_("I/O thread $0"), role.id);
-    case "vhost": return role.kernelThread ? _("vhost worker (kernel thread)") : _("vhost worker");
-    case "kernel-worker": return _("kernel worker");
-    }
-}
+import { roleName } from "./words";
 
 interface Props {
     host: HostTopology;

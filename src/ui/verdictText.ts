@@ -3,11 +3,9 @@ import { cpusetFormat } from "../model/cpuset";
 import type { Finding, VerdictKind } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import { _, format } from "./i18n";
+import { nodesText } from "./words";
 
 export type LabelColor = "green" | "orange" | "red" | "blue" | "grey" | "purple";
-
-export const nodesText = (nodes: number[]): string =>
-    nodes.length === 0 ? _("none") : cockpit.ngettext("node $0", "nodes $0", nodes.length).replace("$0", nodes.join(", "));
 
 export function verdictLabel(kind: VerdictKind, policy: PolicyKind = "node"): { text: string; color: LabelColor } {
     switch (kind) {

@@ -11,6 +11,7 @@ import { placementCompute } from "../../src/model/placement";
 import { topologyParse } from "../../src/model/topology";
 import { ADMIN, BASE, VIEWER, labGuests, labNodes, labSsh, labVhost } from "./lab";
 import type { Frame, Page } from "playwright-core";
+import { undoFromToast } from "../e2e/page";
 
 const run = promisify(execFile);
 const cpusetMode = (mode: "on" | "off") => run("bash", ["test/numa-lab/cpuset-mode.sh", mode]);
@@ -116,17 +117,17 @@ describe("the article's host", () => {
     it("aligns rhel64 from the page: every emulator thread and its vhost worker on exactly 1,3,5,7,9,11, saved too", async () => {
         await frame.click(`tr[data-guest=rhel64] [data-testid=align]`, { timeout: 120000 });
         await frame.waitForSelector("[data-testid=align-dialog]", { timeout: 60000 });
-        expect(await frame.inputValue("[data-testid=align-command-live] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --live`);
-        expect(await frame.inputValue("[data-testid=align-command-config] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --config`);
+        expect(await frame.inputValue("[data-testid=command-live] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --live`);
+        expect(await frame.inputValue("[data-testid=command-config] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --config`);
         await frame.click("[data-testid=align-apply]");
-        const verify = await frame.waitForSelector("[data-testid=align-verify]", { timeout: 120000 });
+        const verify = await frame.waitForSelector("[data-testid=plan-verify]", { timeout: 120000 });
         expect(await verify.textContent()).toContain(`now run on CPUs ${ARTICLE} (node 3)`);
         // "these should match": the kernel's view inside the lab
         expect(new Set(await labEmulatorThreads("rhel64"))).toEqual(new Set([ARTICLE]));
         expect((await labVhost("rhel64")).cpus).toBe(ARTICLE);
         expect(await labSsh("virsh dumpxml --inactive rhel64")).toContain(`<emulatorpin cpuset='${ARTICLE}'/>`);
         await frame.click("[data-testid=align-close]");
-        await frame.click("[data-testid=toasts] [data-testid=undo]");
+        await undoFromToast(frame, 120000);
         await frame.waitForSelector("tr[data-guest=rhel64][data-verdict=emulator-elsewhere]", { timeout: 120000 });
     });
 
@@ -146,9 +147,9 @@ describe("the article's host", () => {
             await frame.waitForSelector("[data-testid=align-dialog]", { timeout: 120000 });
             await frame.check("#align-move");
             await frame.click("[data-testid=align-apply]");
-            const verify = await frame.waitForSelector("[data-testid=align-verify]", { timeout: 300000 });
+            const verify = await frame.waitForSelector("[data-testid=plan-verify]", { timeout: 300000 });
             expect(await verify.textContent()).toContain(`now run on CPUs ${ARTICLE}`);
-            expect(await frame.getAttribute("[data-testid=align-results] li[data-op=move]", "data-status")).toBe("applied");
+            expect(await frame.getAttribute("[data-testid=plan-results] li[data-op=move]", "data-status")).toBe("applied");
             expect((await labVhost("rhel64")).cpus).toBe(ARTICLE);
             expect(new Set(await labEmulatorThreads("rhel64"))).toEqual(new Set([ARTICLE]));
             await frame.click("[data-testid=align-close]");

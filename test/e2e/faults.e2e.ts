@@ -82,10 +82,11 @@ describe("faults", () => {
         const others = await virsh("list", "--all", "--name");
         await virsh("undefine", GONE);
         await f.click("[data-testid=align-apply]");
-        const partial = await f.waitForSelector("[data-testid=align-partial]", { timeout: 30000 });
-        expect(await partial.textContent()).toContain("Nothing changed");
-        expect(await partial.textContent()).toContain("the guest no longer exists");
-        expect(await f.$$eval("[data-testid=align-results] li", lis => lis.map(l => l.getAttribute("data-status")))).toEqual(["failed"]);
+        const error = await f.waitForSelector("[data-testid=plan-error]", { timeout: 30000 });
+        expect(await error.textContent()).toContain("Nothing changed");
+        expect(await error.textContent()).toContain("the guest no longer exists");
+        expect(await f.locator("[data-testid=plan-results]").count()).toBe(0);
+        expect(await f.isDisabled("[data-testid=align-apply]")).toBe(true);
         expect(await f.locator("[data-testid=align-retry]").count()).toBe(0);
         expect((await virsh("list", "--all", "--name")).split("\n").filter(n => n !== GONE))
             .toEqual(others.split("\n").filter(n => n !== GONE));
@@ -101,9 +102,9 @@ describe("faults", () => {
             await alignDialog(f2, TWICE);
             await Promise.all([f1.click("[data-testid=align-apply]"), f2.click("[data-testid=align-apply]")]);
             for (const f of [f1, f2]) {
-                await f.waitForSelector("[data-testid=align-verify], [data-testid=align-partial]", { timeout: 30000 });
-                expect(await f.locator("[data-testid=align-partial]").count()).toBe(0);
-                expect(await f.textContent("[data-testid=align-verify]")).toContain("now run on CPUs 1");
+                await f.waitForSelector("[data-testid=plan-verify], [data-testid=plan-partial]", { timeout: 30000 });
+                expect(await f.locator("[data-testid=plan-partial]").count()).toBe(0);
+                expect(await f.textContent("[data-testid=plan-verify]")).toContain("now run on CPUs 1");
             }
             expect(emulatorCpus(TWICE)).toEqual(["1"]);
             expect(await savedEmulatorpin(TWICE)).toBe("1");

@@ -83,7 +83,7 @@ export function bridgePids(port: number): number[] {
  * Counts the processes the bridges of PORT start while `during` runs, from outside the page: strace on every
  * thread of every bridge, counting the clones that make a process (not a thread).
  */
-export async function bridgeSpawnsDuring(port: number, during: () => Promise<void>): Promise<number> {
+export async function bridgeSpawnsDuring(port: number, during: () => Promise<unknown>): Promise<number> {
     const tids = bridgePids(port).flatMap(pid => readdirSync(`/proc/${pid}/task`));
     if (!tids.length) throw new Error(`no cockpit-bridge under the cockpit-ws on port ${port}`);
     const tracer = spawn("strace", ["-qq", "-e", "trace=clone,clone3,fork,vfork", "-e", "signal=none", ...tids.flatMap(t => ["-p", t])],

@@ -24,3 +24,11 @@ export async function alignDialogOpen(f: Frame, name: string): Promise<void> {
 export const emulatorCpus = (name: string): string[] => [...new Set(procThreads(name)
     .filter(t => !/^CPU \d+\//.test(t.comm) && !/^IO iothread/.test(t.comm) && !t.comm.startsWith("kvm-nx"))
     .map(t => t.cpus))];
+
+/** Undo from the last change's toast: its preview, then the Undo button; returns once Undo has run. */
+export async function undoFromToast(f: Frame, timeout = 30000): Promise<void> {
+    await f.click("[data-testid=toasts] [data-testid=undo]");
+    await f.waitForSelector("[data-testid=undo-dialog] [data-undo=ready]", { timeout });
+    await f.click("[data-testid=undo-apply]");
+    await f.waitForSelector("[data-testid=undo-dialog] [data-testid=undo-close]:has-text('Close')", { timeout });
+}

@@ -98,14 +98,14 @@ describe("the logged-in user's own guests (qemu:///session)", () => {
         expect(mineEmulatorCpus()).toEqual(["0"]);
         expect(await savedEmulatorpin()).toBe("0");
         await alignDialogOpen(frame, MINE);
-        expect(await frame.inputValue("[data-testid=align-command-live] input")).toBe(`virsh -c qemu:///session emulatorpin ${MINE} 1 --live`);
+        expect(await frame.inputValue("[data-testid=command-live] input")).toBe(`virsh -c qemu:///session emulatorpin ${MINE} 1 --live`);
         // a session libvirtd has no cgroups: its live emulatorpin moves QEMU's main thread only, so moving the
         // rest is on by default here
         expect(await frame.isChecked("#align-move")).toBe(true);
         await frame.click("[data-testid=align-apply]");
-        await frame.waitForSelector("[data-testid=align-verify]", { timeout: 30000 });
-        expect(await frame.textContent("[data-testid=align-verify]")).toMatch(/Verified: the \d+ emulator threads now run on CPUs 1/);
-        expect(await frame.$$eval("[data-testid=align-results] li", lis => lis.map(l => [l.getAttribute("data-op"), l.getAttribute("data-status")])))
+        await frame.waitForSelector("[data-testid=plan-verify]", { timeout: 30000 });
+        expect(await frame.textContent("[data-testid=plan-verify]")).toMatch(/Verified: the \d+ emulator threads now run on CPUs 1/);
+        expect(await frame.$$eval("[data-testid=plan-results] li", lis => lis.map(l => [l.getAttribute("data-op"), l.getAttribute("data-status")])))
             .toEqual([["emulator-live", "applied"], ["emulator-config", "applied"], ["move", "applied"]]);
         expect(mineEmulatorCpus()).toEqual(["1"]);
         expect(await savedEmulatorpin()).toBe("1");

@@ -1,0 +1,201 @@
+// The change engine's runner: every change the page makes goes through changeRun. For each plan: re-read the
+// guest (and, for thread moves, its threads) and stop if it no longer has what the preview showed; run the
+// operations in order (live before config, as planned), one D-Bus call or one spawn each, stopping at the first
+// failure; then verify every applied operation, live ones from ONE /proc read for the whole batch and config ones
+// from the saved XML read again; move threads that did not follow when asked, and verify those once more.
+import { threadsAffinitySet } from "../host/affinity";
+import { threadsRead } from "../host/threads";
+import { domainEmulatorPin, domainIOThreadPin, domainXmlGet } from "../libvirt/api";
+import { libvirtErrorOf, type LibvirtErrorKind } from "../libvirt/dbus";
+import {
+    planConflicts, planStragglers, planUndo, planVerify, threadsConflicts, whereFlag,
+    type ChangeOp, type ChangePlan, type Conflict, type GuestNow, type GuestRef, type OpCheck,
+} from "../model/change";
+import { cpumapFromSet } from "../model/cpuset";
+import { guestParse } from "../model/guest";
+import { guestThreads, snapshotGuests, type GuestThread, type Snapshot } from "../model/threads";
+import type { HostTopology } from "../model/topology";
+
+/** Plans run a few at a time: libvirtd serializes changes per guest, and the page stays responsive. */
+export const CHANGE_CONCURRENCY = 3;
+
+export interface ChangeError {
+    kind: LibvirtErrorKind | "threads";
+    message: string;
+}
+
+export interface OpResult {
+    op: ChangeOp;
+    status: "applied" | "failed" | "not-run";
+    error?: ChangeError;
+}
+
+export type ChangeResult =
+    /** the guest no longer has what the plan expected: nothing was written; `now` is the guest as re-read */
+    | { kind: "stale"; conflicts: Conflict[]; now: GuestNow }
+    /** the guest could not be read before applying (vanished, access denied, libvirt gone): nothing was written */
+    | { kind: "error"; error: ChangeError }
+    | { kind: "ran"; results: OpResult[]; checks: OpCheck[] };
+
+export interface ChangeItem {
+    plan: ChangePlan;
+    /** move the emulator-group threads that did not follow a live pin (sched_setaffinity) */
+    moveStragglers?: boolean;
+}
+
+const errorOf = (e: unknown): ChangeError => {
+    const err = libvirtErrorOf(e);
+    return { kind: err.kind, message: err.message };
+};
+
+/** The guest as libvirt has it now: the live XML when it runs, the saved XML when the plan touches it. */
+export async function guestReadNow(guest: GuestRef, withSaved: boolean): Promise<GuestNow> {
+    const current = guestParse(await domainXmlGet({ bus: guest.connection, path: guest.path, inactive: false }));
+    const live = current.id !== null ? current : null;
+    const saved = !withSaved ? null : live ? guestParse(await domainXmlGet({ bus: guest.connection, path: guest.path, inactive: true })) : current;
+    return { live, saved };
+}
+
+/** The guest's threads and QEMU process id in a snapshot; null when it has no process there. */
+function threadsOf(snap: Snapshot | null, guest: GuestRef): { threads: GuestThread[]; pid: number } | null {
+    const g = snap && snapshotGuests(snap, guest.connection).get(guest.name);
+    const threads = snap && guestThreads(snap, guest.name, guest.connection);
+    return g && threads ? { threads, pid: g.pid } : null;
+}
+
+async function opRun(guest: GuestRef, op: ChangeOp, cpuCount: number): Promise<void> {
+    const bus = guest.connection, path = guest.path;
+    switch (op.kind) {
+    case "emulator":
+        return domainEmulatorPin({ bus, path, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
+    case "iothread":
+        return domainIOThreadPin({ bus, path, iothread: op.id, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
+    case "move-threads":
+        return threadsAffinitySet({ tids: op.threads.map(t => t.tid), cpus: op.after, asRoot: bus === "system" });
+    }
+}
+
+/** Runs ops in order; after the first failure the rest are "not-run". */
+async function opsRun(guest: GuestRef, ops: ChangeOp[], cpuCount: number): Promise<OpResult[]> {
+    const results: OpResult[] = [];
+    for (const op of ops) {
+        if (results.some(r => r.status === "failed")) { results.push({ op, status: "not-run" }); continue }
+        try {
+            await opRun(guest, op, cpuCount);
+            results.push({ op, status: "applied" });
+        } catch (e) {
+            results.push({ op, status: "failed", error: op.kind === "move-threads"
+                ? { kind: "threads", message: (e as cockpit.BasicError).message ?? String(e) }
+                : errorOf(e) });
+        }
+    }
+    return results;
+}
+
+/** Re-reads the guest, refuses a stale plan, runs the rest. `expect` is what the guest must have now. */
+async function planApply(plan: ChangePlan, host: HostTopology, snap: Snapshot | null):
+    Promise<ChangeResult & { kind: "stale" | "error" } | { kind: "applied"; results: OpResult[] }> {
+    let now: GuestNow;
+    try {
+        now = await guestReadNow(plan.guest, plan.ops.some(o => o.where === "config"));
+    } catch (e) {
+        return { kind: "error", error: errorOf(e) };
+    }
+    const conflicts = planConflicts(plan, now, host, "before");
+    const own = threadsOf(snap, plan.guest);
+    const moves = threadsConflicts(plan, own?.threads ?? null, own?.pid ?? null, "before");
+    if (conflicts.length || moves.conflicts.length) return { kind: "stale", conflicts: [...conflicts, ...moves.conflicts], now };
+    return { kind: "applied", results: await opsRun(plan.guest, moves.ops, host.cpuCount) };
+}
+
+/** Runs fn over items with at most n at a time. */
+async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+    const out = new Array<R>(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]!);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+    return out;
+}
+
+const appliedOps = (results: OpResult[]): ChangeOp[] => results.filter(r => r.status === "applied").map(r => r.op);
+
+/** Verifies the applied ops of every item: one /proc read for all live ops, the saved XML again for config ops. */
+async function verifyAll(items: { plan: ChangePlan; results: OpResult[] }[], host: HostTopology):
+    Promise<{ checks: OpCheck[][]; snap: Snapshot | null }> {
+    const live = items.some(i => appliedOps(i.results).some(o => o.where === "live"));
+    const snap = live ? await threadsRead().catch(() => null) : null;
+    const checks = await pool(items, CHANGE_CONCURRENCY, async ({ plan, results }) => {
+        const applied = appliedOps(results);
+        const saved = applied.some(o => o.where === "config")
+            ? await domainXmlGet({ bus: plan.guest.connection, path: plan.guest.path, inactive: true }).then(guestParse, () => null)
+            : null;
+        return planVerify(applied, threadsOf(snap, plan.guest)?.threads ?? null, saved, host);
+    });
+    return { checks, snap };
+}
+
+/**
+ * Applies every plan (a few at a time), then verifies them all, then moves the threads that did not follow where
+ * asked and verifies those guests again. One result per item, in order.
+ */
+export async function changeRun(items: ChangeItem[], host: HostTopology): Promise<ChangeResult[]> {
+    // plans that move threads are checked against the threads the kernel has now
+    const snap = items.some(i => i.plan.ops.some(o => o.kind === "move-threads")) ? await threadsRead().catch(() => null) : null;
+    const applied = await pool(items, CHANGE_CONCURRENCY, item => planApply(item.plan, host, snap));
+    const ran = items.flatMap((item, i) => {
+        const a = applied[i]!;
+        return a.kind === "applied" ? [{ index: i, item, plan: item.plan, results: a.results }] : [];
+    });
+    const first = await verifyAll(ran, host);
+    let checks = first.checks;
+    const after = first.snap;
+
+    // threads that did not follow a live pin, where the admin asked to move them: one spawn per guest, then one
+    // more read for the batch
+    let moved = false;
+    for (const [k, r] of ran.entries()) {
+        if (!r.item.moveStragglers || r.results.some(x => x.status !== "applied")) continue;
+        const pid = threadsOf(after, r.plan.guest)?.pid;
+        const moves = pid ? planStragglers(checks[k]!, pid) : [];
+        if (!moves.length) continue;
+        r.results.push(...await opsRun(r.plan.guest, moves, host.cpuCount));
+        moved = true;
+    }
+    if (moved) ({ checks } = await verifyAll(ran, host));
+
+    return items.map((_item, i) => {
+        const a = applied[i]!;
+        if (a.kind !== "applied") return a;
+        const k = ran.findIndex(r => r.index === i);
+        return { kind: "ran", results: a.results, checks: checks[k]! };
+    });
+}
+
+export type UndoPrepared =
+    | { kind: "ready"; plan: ChangePlan; restoredInstead: ChangeOp[] }
+    /** someone changed what the plan set: Undo would overwrite it, so it does nothing */
+    | { kind: "conflict"; conflicts: Conflict[] }
+    | { kind: "error"; error: ChangeError };
+
+/** The Undo of applied operations, as a plan to preview, if the guest still has exactly what they set. */
+export async function undoPrepare(plan: ChangePlan, applied: ChangeOp[], host: HostTopology): Promise<UndoPrepared> {
+    const done: ChangePlan = { guest: plan.guest, ops: applied };
+    let now: GuestNow;
+    try {
+        now = await guestReadNow(plan.guest, applied.some(o => o.where === "config"));
+    } catch (e) {
+        return { kind: "error", error: errorOf(e) };
+    }
+    const snap = applied.some(o => o.kind === "move-threads") ? await threadsRead().catch(() => null) : null;
+    const own = threadsOf(snap, plan.guest);
+    const moves = threadsConflicts(done, own?.threads ?? null, own?.pid ?? null, "after");
+    const conflicts = [...planConflicts(done, now, host, "after"), ...moves.conflicts];
+    if (conflicts.length) return { kind: "conflict", conflicts };
+    const undo = planUndo(plan, moves.ops);
+    return { kind: "ready", ...undo };
+}

@@ -1,0 +1,87 @@
+// A change plan as the admin sees it: before it runs, every operation with its value now and after and the
+// equivalent commands; after it ran, each operation's result and what the kernel and the saved XML show.
+import React from "react";
+import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
+import { ClipboardCopy } from "@patternfly/react-core/dist/esm/components/ClipboardCopy/index.js";
+import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
+import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
+import type { OpResult } from "../change/engine";
+import { commandText, opCommands, type ChangeOp, type ChangePlan, type Conflict, type OpCheck, type Where } from "../model/change";
+import { cpusetFormat } from "../model/cpuset";
+import type { HostTopology } from "../model/topology";
+import { checkText, conflictText, errorText, opKey, opSubject, opText, placeText, whereText } from "./changeText";
+import { _ } from "./i18n";
+
+/** "command-live", "command-iothread-2-config", "command-move-1": one per command shown */
+const commandId = (op: ChangeOp, i: number): string =>
+    op.kind === "emulator" ? `command-${op.where}` : op.kind === "iothread" ? `command-iothread-${op.id}-${op.where}` : `command-move-${i}`;
+
+interface PreviewProps {
+    plan: ChangePlan;
+    host: HostTopology;
+    /** sides the plan leaves as they are, shown so that the admin sees the whole guest */
+    unchanged?: { where: Where; cpus: number[]; what: string }[];
+    /** an operation that may follow, decided after the others: said with its condition */
+    then?: string | null;
+}
+
+export const PlanPreview = ({ plan, host, unchanged = [], then = null }: PreviewProps) => (
+    <>
+        <Table aria-label={_("Changes")} variant="compact" data-testid="plan-preview">
+            <Thead><Tr><Th>{_("What")}</Th><Th>{_("Where")}</Th><Th>{_("Now")}</Th><Th>{_("After")}</Th></Tr></Thead>
+            <Tbody>
+                {plan.ops.map((op, i) => (
+                    <Tr key={i} data-op={opKey(op)} data-where={op.where} data-target={cpusetFormat(op.after)}>
+                        <Td dataLabel={_("What")}>{opSubject(op)}</Td>
+                        <Td dataLabel={_("Where")}>{whereText(op.where)}</Td>
+                        <Td dataLabel={_("Now")}>{op.kind === "move-threads"
+                            ? [...new Set(op.threads.map(t => cpusetFormat(t.before)))].join("; ")
+                            : placeText(host, op.before) + (op.beforePinned ? "" : ` — ${_("not pinned")}`)}</Td>
+                        <Td dataLabel={_("After")}>{placeText(host, op.after)}</Td>
+                    </Tr>
+                ))}
+                {unchanged.map(u => (
+                    <Tr key={`unchanged-${u.where}-${u.what}`} data-op="unchanged" data-where-unchanged={u.where}>
+                        <Td dataLabel={_("What")}>{u.what}</Td>
+                        <Td dataLabel={_("Where")}>{whereText(u.where)}</Td>
+                        <Td dataLabel={_("Now")}>{placeText(host, u.cpus)}</Td>
+                        <Td dataLabel={_("After")}>{_("unchanged")}</Td>
+                    </Tr>
+                ))}
+            </Tbody>
+        </Table>
+        {(plan.ops.length > 0 || then) && <p className="np-note">{_("The same with commands:")}</p>}
+        {plan.ops.flatMap((op, i) => opCommands(op, plan.guest).map((argv, k) => (
+            <ClipboardCopy key={`${i}-${k}`} isReadOnly hoverTip={_("Copy")} clickTip={_("Copied")} data-testid={commandId(op, i)}>
+                {commandText(argv)}
+            </ClipboardCopy>
+        )))}
+        {then && <p className="np-note" data-testid="plan-then">{then}</p>}
+    </>
+);
+
+export const PlanConflicts = ({ conflicts, title, children }: { conflicts: Conflict[]; title: string; children?: React.ReactNode }) => (
+    <Alert variant="warning" isInline title={title} data-testid="plan-conflicts">
+        <List>{conflicts.map((c, i) => <ListItem key={i}>{conflictText(c)}</ListItem>)}</List>
+        {children}
+    </Alert>
+);
+
+const MARK = { applied: "✔ ", failed: "✘ ", "not-run": "– " } as const;
+
+export const PlanResults = ({ results, checks, host }: { results: OpResult[]; checks: OpCheck[]; host: HostTopology }) => (
+    <List isPlain data-testid="plan-results">
+        {results.map((r, i) => {
+            const check = checks.find(c => c.op === r.op);
+            return (
+                <ListItem key={i} data-status={r.status} data-op={opKey(r.op)} data-check={check?.status ?? ""}>
+                    {MARK[r.status]}
+                    {opText(r.op)}
+                    {r.status === "failed" && r.error && `: ${errorText(r.error)}`}
+                    {r.status === "not-run" && ` (${_("not applied")})`}
+                    {check && check.status !== "verified" && <><br /><small>{checkText(check, host)}</small></>}
+                </ListItem>
+            );
+        })}
+    </List>
+);

@@ -1,0 +1,140 @@
+// Words for change plans: targets that cannot be computed, operations, their results, conflicts and checks.
+import type { ChangeError, OpResult } from "../change/engine";
+import type { ChangeOp, Conflict, OpCheck, Where } from "../model/change";
+import { cpusetFormat, cpusetProblemText, type CpusetProblem } from "../model/cpuset";
+import type { TargetRefusal } from "../model/policy";
+import { topologyLlcsOf, topologyNodesOf, type HostTopology } from "../model/topology";
+import { _, format } from "./i18n";
+import { nodesText, roleName } from "./words";
+
+export function cpusetProblemMessage(p: CpusetProblem): string {
+    switch (p.kind) {
+    case "empty-input": return _("Enter a CPU list, such as 1,3,5 or 0-7.");
+    case "empty-term": return format(_("“$0” has an empty entry between commas."), p.part);
+    case "not-a-number": return format(_("“$0” is not a CPU number or range."), p.part);
+    case "reversed-range": return format(_("“$0” is a range that ends before it starts."), p.part);
+    case "beyond-host": return format(_("“$0”: CPU $1 does not exist on this host (CPUs 0-$2)."), p.part, p.cpu, p.cpuCount - 1);
+    case "selects-nothing": return format(_("“$0” selects no CPU."), p.part);
+    default: return cpusetProblemText(p);
+    }
+}
+
+export function refusalText(r: TargetRefusal): string {
+    switch (r.kind) {
+    case "vcpus-unpinned": return _("The vCPUs are not pinned, so there is nothing to align the emulator threads with. Pin the vCPUs first (virsh vcpupin), or choose a custom CPU list.");
+    case "housekeeping-empty": return format(_("The vCPUs use every CPU of $0: no CPU is left there for housekeeping. Choose another policy."), nodesText(r.nodes));
+    case "no-online-cpu": return format(_("None of the CPUs $0 is online."), cpusetFormat(r.cpus));
+    case "custom-malformed": return cpusetProblemMessage(r.problem);
+    case "custom-offline": return format(_("CPUs $0 are offline."), cpusetFormat(r.cpus));
+    }
+}
+
+/** "1,3,5 (node 3, L3 #1)" */
+export function placeText(host: HostTopology, cpus: number[]): string {
+    const nodes = nodesText(topologyNodesOf(host, cpus));
+    const llcs = host.llcKnown ? topologyLlcsOf(host, cpus).map(l => format(_("L3 #$0"), l)).join(", ") : "";
+    return `${cpusetFormat(cpus)} (${llcs ? `${nodes}; ${llcs}` : nodes})`;
+}
+
+export const whereText = (where: Where): string =>
+    where === "live" ? _("running guest") : _("saved config");
+
+/** What an operation changes, without where: "Emulator threads", "I/O thread 2", "Threads 812, 813" */
+export function opSubject(op: ChangeOp): string {
+    switch (op.kind) {
+    case "emulator": return _("Emulator threads");
+    case "iothread": return format(_("I/O thread $0"), op.id);
+    case "move-threads": return format(cockpit.ngettext("Thread $0", "Threads $0", op.threads.length), op.threads.map(t => t.tid).join(", "));
+    }
+}
+
+export function opText(op: ChangeOp): string {
+    switch (op.kind) {
+    case "emulator": return format(_("Emulator threads of the $0 on CPUs $1"), whereText(op.where), cpusetFormat(op.after));
+    case "iothread": return format(_("I/O thread $0 of the $1 on CPUs $2"), op.id, whereText(op.where), cpusetFormat(op.after));
+    case "move-threads": return format(cockpit.ngettext("Thread $0 moved to CPUs $1", "Threads $0 moved to CPUs $1", op.threads.length),
+                                       op.threads.map(t => t.tid).join(", "), cpusetFormat(op.after));
+    }
+}
+
+/** "data-op" of an operation, for tests and styles */
+export const opKey = (op: ChangeOp): string => op.kind === "move-threads" ? "move" : `${op.kind}-${op.where}`;
+
+function opShort(op: ChangeOp): string {
+    switch (op.kind) {
+    case "emulator": return whereText(op.where);
+    case "iothread": return format(_("I/O thread $0 of the $1"), op.id, whereText(op.where));
+    case "move-threads": return format(cockpit.ngettext("thread $0", "threads $0", op.threads.length), op.threads.map(t => t.tid).join(", "));
+    }
+}
+
+export function errorText(e: ChangeError): string {
+    switch (e.kind) {
+    case "vanished": return _("the guest no longer exists");
+    case "denied": return format(_("not allowed: $0"), e.message);
+    default: return e.message;
+    }
+}
+
+/** "running guest changed; saved config not changed: <libvirt's message>"; null when nothing failed */
+export function partialText(results: OpResult[]): string | null {
+    const failed = results.find(r => r.status === "failed");
+    if (!failed) return null;
+    const applied = results.filter(r => r.status === "applied").map(r => opShort(r.op));
+    const notApplied = results.filter(r => r.status !== "applied").map(r => opShort(r.op));
+    const reason = failed.error ? errorText(failed.error) : "";
+    if (!applied.length)
+        return format(_("Nothing changed ($0 not changed): $1"), notApplied.join(", "), reason);
+    return format(_("$0 changed; $1 not changed: $2"), applied.join(", "), notApplied.join(", "), reason);
+}
+
+/** "Emulator threads of the saved config: expected 0-1, found 1" */
+export function conflictText(c: Conflict): string {
+    const what = c.op.kind === "move-threads" ? opSubject(c.op) : format(_("$0 of the $1"), opSubject(c.op), whereText(c.op.where));
+    if (c.found === null)
+        return c.op.where === "live" && c.op.kind !== "move-threads"
+            ? format(_("$0: the guest is no longer running"), what)
+            : c.op.kind === "move-threads" ? format(_("$0: the guest's process is not the one the change was made to"), what)
+                : format(_("$0: no longer in the guest's definition"), what);
+    return format(_("$0: expected CPUs $1, found $2"), what, cpusetFormat(c.expected), cpusetFormat(c.found));
+}
+
+export function checkText(c: OpCheck, host: HostTopology): string {
+    switch (c.status) {
+    case "verified":
+        return c.op.where === "config"
+            ? format(_("Verified: the saved config pins the $0 to CPUs $1."), opSubject(c.op).toLowerCase(), cpusetFormat(c.op.after))
+            : format(_("Verified: $0 run on CPUs $1 ($2)."), opSubject(c.op), cpusetFormat(c.op.after), nodesText(topologyNodesOf(host, c.op.after)));
+    case "not-verified":
+        return c.op.where === "config"
+            ? _("Could not read the saved config again to verify.")
+            : _("Could not read the guest's threads to verify.");
+    case "mismatch":
+        if (c.op.where === "config")
+            return format(_("The saved config has CPUs $0, not $1."), cpusetFormat(c.saved ?? []), cpusetFormat(c.op.after));
+        return format(_("Not every thread followed: $0"),
+                      c.threads.map(t => format(_("$0 “$1” ($2) on CPUs $3"), t.tid, t.comm, roleName(t.role), cpusetFormat(t.cpus))).join("; "));
+    }
+}
+
+/** The sentence for an align's live result: "Verified: the 4 emulator threads now run on CPUs 1,3,5 (node 3), with the vCPUs." */
+export function alignVerifyText(checks: OpCheck[], host: HostTopology): { text: string; ok: boolean } {
+    const live = checks.filter(c => c.op.where === "live");
+    const bad = checks.find(c => c.status !== "verified");
+    if (bad) return { text: checkText(bad, host), ok: false };
+    const emulator = live.find(c => c.op.kind === "emulator") ?? live[0];
+    if (!emulator) {
+        const config = checks[0];
+        return { text: config ? checkText(config, host) : _("Nothing was changed."), ok: true };
+    }
+    const target = emulator.op.after;
+    // the emulator group's threads: those the pin placed and those moved after it
+    const threadCount = live.filter(c => c.op.kind !== "iothread")
+        .reduce((n, c) => n + (c.status === "verified" ? c.threads.length : 0), 0);
+    return {
+        text: format(cockpit.ngettext("Verified: the $0 emulator thread now runs on CPUs $1 ($2), with the vCPUs.",
+                                      "Verified: the $0 emulator threads now run on CPUs $1 ($2), with the vCPUs.", threadCount),
+                     threadCount, cpusetFormat(target), nodesText(topologyNodesOf(host, target))),
+        ok: true,
+    };
+}

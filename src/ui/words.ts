@@ -1,0 +1,56 @@
+// Words for the model's values, shared by the components: states, thread roles, policies, sizes, node lists.
+import type { GuestState } from "../model/guest";
+import type { MapRole } from "../model/hostmap";
+import type { PolicyKind } from "../model/policy";
+import type { ThreadRole } from "../model/threads";
+import { _, format } from "./i18n";
+
+export const nodesText = (nodes: number[]): string =>
+    nodes.length === 0 ? _("none") : cockpit.ngettext("node $0", "nodes $0", nodes.length).replace("$0", nodes.join(", "));
+
+export function stateText(state: GuestState): string {
+    switch (state) {
+    case "running": return _("Running");
+    case "paused": return _("Paused");
+    case "shutoff": return _("Shut off");
+    default: return _("Other");
+    }
+}
+
+export function roleName(role: ThreadRole): string {
+    switch (role.kind) {
+    case "vcpu": return format(_("vCPU $0"), role.index);
+    case "emulator": return role.main ? _("emulator (main)") : _("emulator");
+    case "monitor": return _("monitor");
+    case "iothread": return format(_("I/O thread $0"), role.id);
+    case "vhost": return role.kernelThread ? _("vhost worker (kernel thread)") : _("vhost worker");
+    case "kernel-worker": return _("kernel worker");
+    }
+}
+
+export const roleText = (role: MapRole): string => ({
+    vcpu: _("vCPUs"), emulator: _("Emulator threads"), iothread: _("I/O threads"), kernel: _("Kernel workers (vhost)"),
+})[role];
+
+export const sizeText = (kib: number): string =>
+    kib >= 1024 * 1024 ? format(_("$0 GiB"), (kib / 1024 / 1024).toFixed(1)) : format(_("$0 MiB"), Math.round(kib / 1024));
+
+export function policyName(p: PolicyKind): string {
+    switch (p) {
+    case "node": return _("NUMA node");
+    case "llc": return _("Last-level cache");
+    case "vcpus": return _("vCPU CPUs");
+    case "housekeeping": return _("Housekeeping");
+    case "custom": return _("Custom CPU list");
+    }
+}
+
+export function policyHelp(p: PolicyKind): string {
+    switch (p) {
+    case "node": return _("Emulator threads on the NUMA nodes the vCPUs use (the article's choice).");
+    case "llc": return _("Emulator threads within the last-level caches the vCPUs use.");
+    case "vcpus": return _("Emulator threads on exactly the vCPUs' CPUs.");
+    case "housekeeping": return _("Emulator threads on the vCPUs' nodes, but off the vCPUs' own CPUs.");
+    case "custom": return _("Emulator threads on a CPU list you give.");
+    }
+}
