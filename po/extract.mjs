@@ -1,5 +1,8 @@
 // make pot: writes po/numa-placement.pot from every translatable string of the sources and the manifest:
 // _("..."), cockpit.gettext("..."), cockpit.ngettext("...", "...", n), and the manifest's menu labels.
+// References name the file only (no line), so that the template changes only when a string does.
+// --check (make check): writes nothing; fails, listing them, when strings are missing from the committed
+// template or left in it.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -19,14 +22,13 @@ const plural = new RegExp(String.raw`cockpit\.ngettext\(\s*${STR}\s*,\s*${STR}`,
 const entries = new Map(); // msgid -> { plural, refs }
 const add = (msgid, ref, pl = null) => {
     const e = entries.get(msgid) ?? { plural: pl, refs: [] };
-    e.refs.push(ref);
+    if (!e.refs.includes(ref)) e.refs.push(ref);
     entries.set(msgid, e);
 };
 for (const f of files.sort()) {
     const text = fs.readFileSync(f, "utf8");
-    const line = i => text.slice(0, i).split("\n").length;
-    for (const m of text.matchAll(single)) add(JSON.parse(`"${m[1]}"`), `${f}:${line(m.index)}`);
-    for (const m of text.matchAll(plural)) add(JSON.parse(`"${m[1]}"`), `${f}:${line(m.index)}`, JSON.parse(`"${m[2]}"`));
+    for (const m of text.matchAll(single)) add(JSON.parse(`"${m[1]}"`), f);
+    for (const m of text.matchAll(plural)) add(JSON.parse(`"${m[1]}"`), f, JSON.parse(`"${m[2]}"`));
 }
 const manifest = JSON.parse(fs.readFileSync("manifest.json", "utf8"));
 for (const section of ["menu", "tools"])
@@ -44,5 +46,20 @@ for (const [msgid, e] of entries) {
     out += `#: ${e.refs.join(" ")}\nmsgid ${q(msgid)}\n`;
     out += e.plural ? `msgid_plural ${q(e.plural)}\nmsgstr[0] ""\nmsgstr[1] ""\n\n` : `msgstr ""\n\n`;
 }
-fs.writeFileSync("po/numa-placement.pot", out);
-console.log(`po/numa-placement.pot: ${entries.size} strings`);
+const POT = "po/numa-placement.pot";
+if (process.argv.includes("--check")) {
+    const committed = fs.existsSync(POT) ? fs.readFileSync(POT, "utf8") : "";
+    const ids = text => new Set([...text.matchAll(/^msgid (".*")$/gm)].map(m => JSON.parse(m[1])).filter(Boolean));
+    const have = ids(committed), want = new Set(entries.keys());
+    const missing = [...want].filter(s => !have.has(s)), extra = [...have].filter(s => !want.has(s));
+    for (const s of missing) console.log(`missing from ${POT}: ${JSON.stringify(s)}`);
+    for (const s of extra) console.log(`no longer in the sources: ${JSON.stringify(s)}`);
+    if (missing.length || extra.length || committed !== out) {
+        console.log(`${POT} is not what \`make pot\` makes from the sources: run \`make pot update-po\` and commit it`);
+        process.exit(1);
+    }
+    console.log(`${POT}: up to date, ${entries.size} strings`);
+} else {
+    fs.writeFileSync(POT, out);
+    console.log(`${POT}: ${entries.size} strings`);
+}

@@ -17,6 +17,8 @@ export async function browserOpen({ locale = "en-US" } = {}) {
         executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
         args: ARGS, headless: true, locale, viewport: { width: 1400, height: 900 },
     });
+    // the page's counters (reads, spawns, D-Bus calls) as data attributes, which tests and the benchmark read
+    await context.addInitScript(() => { try { localStorage.setItem("numa-placement-counters", "1") } catch { /* no storage */ } });
     const page = context.pages()[0] ?? await context.newPage();
     const errors = [];
     page.on("pageerror", e => errors.push(String(e)));

@@ -43,6 +43,7 @@ numa_image_pid=$!
 step typecheck npx tsc --noEmit -p .
 step lint npx eslint src test po build.js
 step build node build.js
+step translations node po/extract.mjs --check
 suite unit
 
 echo "=== lab"

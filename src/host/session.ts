@@ -3,16 +3,8 @@
 // looks at files: starting libvirt-dbus on the user's session bus would start a session libvirtd too, so the
 // page connects there only when the user has guests to show.
 import { sessionParse, type SessionInfo } from "../model/session";
+import SESSION_PROBE from "./session-probe.sh";
 import { hostSpawn } from "./spawn";
-
-export const SESSION_PROBE = `
-cfg=\${XDG_CONFIG_HOME:-\${HOME:-/nonexistent}/.config}/libvirt/qemu
-if [ -n "\${XDG_RUNTIME_DIR:-}" ]; then run=$XDG_RUNTIME_DIR/libvirt/qemu/run
-else run=\${XDG_CACHE_HOME:-\${HOME:-/nonexistent}/.cache}/libvirt/qemu/run; fi
-n=0
-for f in "$cfg"/*.xml "$run"/*.xml; do [ -e "$f" ] && n=$((n + 1)); done
-printf '%s\\t%s\\t%s\\n' "$(id -u)" "$n" "$run"
-`;
 
 let probe: Promise<SessionInfo | null> | null = null;
 

@@ -34,7 +34,7 @@ cpus_of() { # FILE: sets $cpus from the Cpus_allowed_list line of a status file 
 emit_guest() { # PID NAME
     pid=$1 name=$2
     if [ ! -d "$P/$pid/task" ]; then
-        printf 'S\t%s\t%s\n' "$name" "its process ended before the read"
+        printf 'S\t%s\t%s\n' "$name" ended
         return
     fi
     printf 'G\t%s\t%s\n' "$pid" "$name"
@@ -52,7 +52,7 @@ unreadable=0
 pidfiles_read() { # CONN DIR
     dir=$2
     if [ -d "$dir" ] && [ ! -r "$dir" -o ! -x "$dir" ]; then
-        printf 'E\t%s\n' "cannot read $dir (needs administrative access); guests were found by their command line instead"
+        printf 'E\t%s\n' no-pid-access
         return
     fi
     for f in "$dir"/*.pid; do
@@ -64,7 +64,7 @@ pidfiles_read() { # CONN DIR
             continue
         fi
         connection "$1"
-        case $pid in ''|*[!0-9]*) printf 'S\t%s\t%s\n' "$name" "its pid file holds no process id"; continue ;; esac
+        case $pid in ''|*[!0-9]*) printf 'S\t%s\t%s\n' "$name" no-pid; continue ;; esac
         # libvirt keeps other pid files there too (driver.pid is libvirtd's own): only QEMU processes are guests
         if IFS= read -r comm 2>/dev/null < "$P/$pid/comm"; then
             case $comm in qemu-*|kvm) ;; *) continue ;; esac
@@ -83,7 +83,7 @@ done
 [ -n "$session_dir" ] && pidfiles_read session "$session_dir"
 
 [ "$unreadable" -gt 0 ] &&
-    printf 'E\t%s\n' "cannot read libvirt's pid files (needs administrative access); guests were found by their command line instead"
+    printf 'E\t%s\n' no-pid-access
 
 uid_of() { # STATUSFILE: sets $uid (the real uid) from its Uid line
     uid=

@@ -5,13 +5,11 @@ import READER from "./threads-reader.sh";
 import { sessionProbe } from "./session";
 import { hostSpawn } from "./spawn";
 
-export const READER_SCRIPT: string = READER;
-
 /** Reads qemu:///system's guests, and the user's qemu:///session guests when the user has some. */
 export async function threadsRead(): Promise<Snapshot> {
     const session = await sessionProbe();
     const sessionArgs = session?.hasGuests ? ["-s", session.runDir, "-u", String(session.uid)] : [];
-    const out = await hostSpawn(["/bin/sh", "-c", READER_SCRIPT, "numa-placement-reader", ...sessionArgs, "/run/libvirt/qemu"],
+    const out = await hostSpawn(["/bin/sh", "-c", READER, "numa-placement-reader", ...sessionArgs, "/run/libvirt/qemu"],
                                 { superuser: "try" });
     return snapshotParse(out);
 }

@@ -3,7 +3,7 @@
 // Format: https://libvirt.org/formatdomain.html — <vcpu placement cpuset current>, <cputune><vcpupin vcpu
 // cpuset/><emulatorpin cpuset/><iothreadpin iothread cpuset/></cputune>, <iothreads>, <iothreadids>,
 // <numatune><memory mode nodeset placement/><memnode cellid mode nodeset/></numatune>, <cpu><numa><cell/>.
-import { cpusetParse, cpusetUnion, type CpuSet } from "./cpuset";
+import { CpusetError, cpusetParse, cpusetUnion, type CpuSet, type CpusetProblem } from "./cpuset";
 import { topologyCpusOfNodes, type HostTopology } from "./topology";
 import { child, children, intAttr, kibOf, xmlParse } from "./xml";
 
@@ -31,18 +31,19 @@ export interface GuestConfig {
     iothreadpins: Map<number, number[]>;
     numatune: Numatune | null;
     cells: { id: number; cpus: number[]; memoryKiB: number | null }[];
-    /** parts of the XML that could not be read (a malformed cpuset, say), in English */
-    problems: string[];
+    /** CPU lists in the XML that could not be read: the element ("vcpupin 3") and why; the element is left out */
+    problems: { element: string; problem: CpusetProblem }[];
 }
 
 export function guestParse(xml: string): GuestConfig {
     const root = xmlParse(xml, "domain XML", "domain");
-    const problems: string[] = [];
+    const problems: GuestConfig["problems"] = [];
     const set = (el: Element | null, attr: string, what: string): number[] | null => {
         const v = el?.getAttribute(attr);
         if (v === null || v === undefined) return null;
         try { return cpusetParse(v) } catch (e) {
-            problems.push(`${what}: ${(e as Error).message}`);
+            if (!(e instanceof CpusetError)) throw e;
+            problems.push({ element: what, problem: e.problem });
             return null;
         }
     };

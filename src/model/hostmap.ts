@@ -16,7 +16,6 @@ export interface MapNode {
     memoryKiB: number | null;
     distances: [number, number][];
     groups: MapGroup[];
-    cpuCount: number;
 }
 
 export function mapLayout(host: HostTopology): MapNode[] {
@@ -41,7 +40,7 @@ export function mapLayout(host: HostTopology): MapNode[] {
                 return { llc, cores };
             });
         return {
-            id: node.id, memoryKiB: node.memoryKiB, groups, cpuCount: node.cpus.length,
+            id: node.id, memoryKiB: node.memoryKiB, groups,
             distances: [...node.distances.entries()].sort(([a], [b]) => a - b),
         };
     });

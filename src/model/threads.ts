@@ -9,8 +9,10 @@
 //   T<TAB>TID<TAB>CPUS<TAB>COMM                   threads: /proc/PID/task/TID/comm and its Cpus_allowed_list
 //   K<TAB>PID<TAB>CPUS<TAB>COMM                   a kernel thread outside any guest whose name ties it to
 //                                                 one (legacy "vhost-QEMUPID", "kvm-pit/QEMUPID")
-//   S<TAB>NAME<TAB>REASON                         a guest that was skipped (stopped during the read, unreadable)
-//   E<TAB>MESSAGE                                 a problem of the read as a whole (e.g. no access to /run/libvirt)
+//   S<TAB>NAME<TAB>REASON                         a guest that was skipped: "ended" (its process ended before the
+//                                                 read), "no-pid" (its pid file holds no process id)
+//   E<TAB>CODE                                    a problem of the read as a whole: "no-pid-access" (libvirt's pid
+//                                                 files are unreadable: guests were found by their command line)
 // Unknown record types are ignored (a newer reader may add some); a malformed line is reported, not fatal.
 import { cpusetEqual, cpusetIsSubset, cpusetParse, cpusetUnion } from "./cpuset";
 import type { GuestEffective } from "./guest";
@@ -36,9 +38,22 @@ export interface Snapshot {
     /** the user's qemu:///session guests by name (a name may be in both) */
     sessionGuests: Map<string, SnapshotGuest>;
     kernelThreads: RawThread[];
-    skipped: { name: string; reason: string; connection: Connection }[];
-    problems: string[];
+    skipped: { name: string; reason: SkipReason; connection: Connection }[];
+    problems: SnapshotProblem[];
 }
+
+/** why a guest's threads are missing; "other" for a reason this page does not know (a newer reader's) */
+export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
+const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
+
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread";
+
+export type SnapshotProblem =
+    | { kind: "not-a-snapshot" }
+    | { kind: "no-pid-access" }
+    /** a line of the snapshot that is not a well-formed record */
+    | { kind: "malformed"; line: number; record: MalformedRecord }
+    | { kind: "other"; code: string };
 
 export const SNAPSHOT_MAGIC = "numa-placement-snapshot";
 
@@ -50,16 +65,17 @@ export function snapshotParse(text: string): Snapshot {
     const snap: Snapshot = { guests: new Map(), sessionGuests: new Map(), kernelThreads: [], skipped: [], problems: [] };
     const lines = text.split("\n");
     if (lines[0]?.split("\t")[0] !== SNAPSHOT_MAGIC) {
-        snap.problems.push("the thread reader's output is not a snapshot");
+        snap.problems.push({ kind: "not-a-snapshot" });
         return snap;
     }
     let current: SnapshotGuest | null = null;
     let connection: Connection = "system";
-    const bad = (n: number, why: string) => snap.problems.push(`line ${n + 1}: ${why}`);
+    const bad = (n: number, record: MalformedRecord) =>
+        snap.problems.push({ kind: "malformed", line: n + 1, record });
     const thread = (f: string[], n: number): RawThread | null => {
-        if (f.length < 4 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed thread record"); return null }
+        if (f.length < 4 || !/^\d+$/.test(f[1]!)) { bad(n, "thread"); return null }
         let cpus: number[];
-        try { cpus = cpusetParse(f[2]!) } catch { bad(n, `unreadable CPU list "${f[2]}"`); return null }
+        try { cpus = cpusetParse(f[2]!) } catch { bad(n, "cpus"); return null }
         return { tid: Number(f[1]), cpus, comm: f.slice(3).join("\t") };
     };
     lines.slice(1).forEach((line, i) => {
@@ -68,19 +84,19 @@ export function snapshotParse(text: string): Snapshot {
         const f = line.split("\t");
         switch (f[0]) {
         case "G":
-            if (f.length < 3 || !/^\d+$/.test(f[1]!)) { bad(n, "malformed guest record"); current = null; return }
+            if (f.length < 3 || !/^\d+$/.test(f[1]!)) { bad(n, "guest"); current = null; return }
             current = { pid: Number(f[1]), name: f.slice(2).join("\t"), threads: [] };
             snapshotGuests(snap, connection).set(current.name, current);
             return;
         case "C":
             if (f[1] === "system" || f[1] === "session") connection = f[1];
-            else bad(n, `unknown connection "${f[1] ?? ""}"`);
+            else bad(n, "connection");
             current = null;
             return;
         case "T": {
             const t = thread(f, n);
             if (t && current) current.threads.push(t);
-            else if (t) bad(n, "thread record outside a guest");
+            else if (t) bad(n, "orphan-thread");
             return;
         }
         case "K": {
@@ -89,10 +105,10 @@ export function snapshotParse(text: string): Snapshot {
             return;
         }
         case "S":
-            snap.skipped.push({ name: f[1] ?? "", reason: f.slice(2).join("\t"), connection });
+            snap.skipped.push({ name: f[1] ?? "", reason: SKIP_REASONS.includes(f[2] ?? "") ? f[2] as SkipReason : "other", connection });
             return;
         case "E":
-            snap.problems.push(f.slice(1).join("\t"));
+            snap.problems.push(f[1] === "no-pid-access" ? { kind: "no-pid-access" } : { kind: "other", code: f[1] ?? "" });
             return;
         default:
             return;
@@ -103,7 +119,7 @@ export function snapshotParse(text: string): Snapshot {
         for (const [name, g] of snapshotGuests(snap, c)) {
             if (g.threads.length === 0) {
                 snapshotGuests(snap, c).delete(name);
-                snap.skipped.push({ name, reason: "its process ended during the read", connection: c });
+                snap.skipped.push({ name, reason: "ended-during-read", connection: c });
             }
         }
     }
@@ -144,17 +160,6 @@ export function guestThreads(snap: Snapshot, name: string, connection: Connectio
     const outside = snap.kernelThreads.filter(t => suffix.test(t.comm))
         .map(t => ({ ...t, role: threadRole(t.comm, t.tid, g.pid, true) }));
     return [...inside, ...outside];
-}
-
-export type ThreadGroup = "vcpus" | "emulator" | "iothreads" | "kernel";
-
-export function threadGroup(role: ThreadRole): ThreadGroup {
-    switch (role.kind) {
-    case "vcpu": return "vcpus";
-    case "emulator": case "monitor": return "emulator";
-    case "iothread": return "iothreads";
-    case "vhost": case "kernel-worker": return "kernel";
-    }
 }
 
 export interface ThreadExpectation {

@@ -33,6 +33,12 @@ export function planFor(row: GuestRow, host: HostTopology, policy: Policy, now?:
     return planAlign({ host, state: live ? "running" : "shutoff", persistent: g.persistent, live, saved, policy });
 }
 
+/** The align operations for a row (from the guest as the page has it), with or without its I/O threads. */
+export function alignOpsFor(row: GuestRow, host: HostTopology, plan: Plan, iothreads: boolean) {
+    const g = row.guest;
+    return alignChange({ plan, iothreads, host, live: guestIsActive(g.state) ? g.config : null, saved: g.saved });
+}
+
 /** What a dialog hands the page after it applied something: a toast, and the Undo of what was applied. */
 export interface Applied {
     key: string;
@@ -57,7 +63,11 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     const key = useRef(`align-${++dialogs}`).current;
     const [policyKind, setPolicyKind] = useState<PolicyKind>(initialPolicy);
     const [custom, setCustom] = useState("");
-    const [iothreads, setIothreads] = useState(false);
+    // ticked from the start when the emulator threads are in place and only the I/O threads are not
+    const [iothreads, setIothreads] = useState(() => {
+        const p = planFor(row, host, { kind: initialPolicy });
+        return p.kind === "nothing" && alignOpsFor(row, host, p, true).length > 0;
+    });
     // a session libvirtd has no cgroups: a live emulatorpin moves only QEMU's main thread, so the rest is moved
     // by the page (as the user, who owns them) unless the user says not to
     const session = guest.bus === "session";

@@ -2,9 +2,8 @@
 import React, { useEffect, useMemo, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
-import { alignChange } from "../model/align";
 import { AlignAllDialog, type BatchItem } from "./AlignAllDialog";
-import { AlignDialog, planFor, type Applied } from "./AlignDialog";
+import { AlignDialog, alignOpsFor, planFor, type Applied } from "./AlignDialog";
 import { refusalText } from "./changeText";
 import { Toasts } from "./Toasts";
 import { UndoDialog } from "./UndoDialog";
@@ -22,12 +21,17 @@ import { useLocationOption } from "./useLocationOption";
 import { GuestsTable, type GuestRow } from "./GuestsTable";
 import { HostMap } from "./HostMap";
 import { _, format } from "./i18n";
+import { snapshotProblemText } from "./words";
 import { LibvirtProblemState, LoadingState, NoGuestsState, libvirtProblemText } from "./StatusViews";
 import { usePageData } from "./usePageData";
 import { libvirtCallCount } from "../libvirt/dbus";
 import { usePermission } from "./usePermission";
 import { useThreads } from "./useThreads";
 
+
+/** Counters for tests and the benchmark (reads, spawns, D-Bus calls), in the page's DOM only when a test asks for
+ *  them: localStorage "numa-placement-counters" = "1" (test/browser.mjs sets it in every browser it starts). */
+const COUNTERS = (() => { try { return window.localStorage.getItem("numa-placement-counters") === "1" } catch { return false } })();
 
 export const App = () => {
     const data = usePageData();
@@ -70,8 +74,8 @@ export const App = () => {
         (!nameFilter || r.guest.name.toLowerCase().includes(nameFilter.toLowerCase())) &&
         (!verdictFilter || r.placement.verdict.kind === verdictFilter));
     const threadsNote = threads.error
-        ? threads.error
-        : snapshot && snapshot.problems.length ? snapshot.problems.join(" ") : null;
+        ? format(_("The threads could not be read: $0"), threads.error)
+        : snapshot && snapshot.problems.length ? snapshot.problems.map(snapshotProblemText).join(" ") : null;
     const selectedRow = rows.find(r => r.guest.key === selected) ?? null;
 
     const viewPolicy = policy.kind === "custom" ? "node" : policy.kind;
@@ -82,7 +86,11 @@ export const App = () => {
         if (row.guest.state === "other") return { enabled: false, reason: _("The guest is in a state that cannot be pinned.") };
         const plan = planFor(row, host, policy);
         if (plan.kind === "refused") return { enabled: false, reason: refusalText(plan.refusal) };
-        if (plan.kind === "nothing") return { enabled: false, reason: _("Already aligned under this policy, live and in the saved config.") };
+        if (plan.kind === "nothing") {
+            if (alignOpsFor(row, host, plan, true).length)
+                return { enabled: true, reason: _("The emulator threads are in place; the I/O threads are not: align them with the emulator threads.") };
+            return { enabled: false, reason: _("Already aligned under this policy, live and in the saved config.") };
+        }
         return { enabled: true, reason: _("Pin the emulator threads next to the vCPUs.") };
     };
     // "Align all" acts on the guests shown: filter first to align a subset
@@ -93,7 +101,7 @@ export const App = () => {
             const plan = planFor(row, host, policy);
             if (plan.kind !== "change") return [];
             const g = row.guest;
-            const ops = alignChange({ plan, iothreads: false, host, live: guestIsActive(g.state) ? g.config : null, saved: g.saved });
+            const ops = alignOpsFor(row, host, plan, false);
             return [{ key: g.key, plan: { guest: { connection: g.bus, path: g.path, name: g.name }, ops }, moveStragglers: g.bus === "session" }];
         })
         : [];
@@ -130,7 +138,10 @@ export const App = () => {
 
     return (
         <Page data-page-status={data.status} data-policy={policy.kind} data-access={admin === false ? "limited" : admin ? "admin" : "unknown"}
-              data-refreshes={threads.refreshes} data-spawns={threads.spawns} data-dbus-calls={libvirtCallCount() /* as of this render: the calls behind what is shown */}
+              {...COUNTERS ? {
+                  "data-refreshes": threads.refreshes, "data-spawns": threads.spawns,
+                  "data-dbus-calls": libvirtCallCount(), // as of this render: the calls behind what is shown
+              } : {}}
               data-guests={data.status === "ready" ? data.guests.length : 0} isContentFilled>
             <PageSection>
                 <div className="np-stack">

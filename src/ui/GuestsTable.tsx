@@ -46,14 +46,14 @@ interface Props {
     onAlign: (row: GuestRow) => void;
 }
 
-const COLUMNS = 9;
+const COLUMNS = 8;
 
 /** Enter and Space on a button in a clickable row must press the button: the row's own key handler would
  *  select the row and cancel the button's default action. */
 const keepKeysInCell = (e: React.KeyboardEvent) => e.stopPropagation();
 
-type SortKey = "name" | "state" | "vcpus" | "emulatorCpus" | "kernel" | "memory" | "verdict";
-const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "emulatorCpus", "kernel", "memory", "verdict"];
+type SortKey = "name" | "state" | "vcpus" | "emulatorCpus" | "workers" | "verdict";
+const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "emulatorCpus", "workers", "verdict"];
 
 function sortValue(r: GuestRow, key: SortKey): string | number {
     switch (key) {
@@ -61,8 +61,7 @@ function sortValue(r: GuestRow, key: SortKey): string | number {
     case "state": return stateText(r.guest.state);
     case "vcpus": return r.placement.vcpus.cpus[0] ?? -1;
     case "emulatorCpus": return r.placement.emulator.cpus[0] ?? -1;
-    case "kernel": return r.placement.kernel?.nodes[0] ?? -1;
-    case "memory": return r.placement.memoryNodes?.[0] ?? -1;
+    case "workers": return (r.placement.kernel?.nodes[0] ?? -1) * 10000 + (r.placement.memoryNodes?.[0] ?? -1);
     case "verdict": return VERDICT_ORDER.indexOf(r.placement.verdict.kind);
     }
 }
@@ -95,9 +94,8 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                     <Th modifier="wrap" sort={sort(1)}>{_("State")}</Th>
                     <Th modifier="wrap" sort={sort(2)}>{_("vCPUs")}</Th>
                     <Th modifier="wrap" sort={sort(3)}>{_("Emulator CPUs")}</Th>
-                    <Th modifier="wrap" sort={sort(4)}>{_("Kernel workers")}</Th>
-                    <Th modifier="wrap" sort={sort(5)}>{_("Memory nodes")}</Th>
-                    <Th modifier="wrap" sort={sort(6)}>{_("Verdict")}</Th>
+                    <Th modifier="wrap" sort={sort(4)}>{_("vhost, memory")}</Th>
+                    <Th modifier="wrap" sort={sort(5)}>{_("Verdict")}</Th>
                     <Th screenReaderText={_("Actions")} />
                 </Tr>
             </Thead>
@@ -128,15 +126,17 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                 <GroupCell group={placement.vcpus} unpinnedText={_("any CPU")} count={guest.config.vcpuCurrent} />
                             </Td>
                             <Td dataLabel={_("Emulator CPUs")}><GroupCell group={placement.emulator} unpinnedText={_("any CPU")} /></Td>
-                            <Td dataLabel={_("Kernel workers")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}>
-                                {placement.kernel ? nodesText(placement.kernel.nodes) : "—"}
-                            </Td>
-                            <Td dataLabel={_("Memory nodes")} data-memory={placement.memoryNodes?.join(",") ?? ""}>
-                                {placement.memoryNodes ? nodesText(placement.memoryNodes) : _("any")}
+                            <Td dataLabel={_("vhost, memory")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}
+                                data-memory={placement.memoryNodes?.join(",") ?? ""}>
+                                <span title={_("Where the kernel workers (vhost) may run")}>{placement.kernel ? nodesText(placement.kernel.nodes) : "—"}</span>
+                                <br />
+                                <small title={_("Where the memory may be (numatune)")}>
+                                    {placement.memoryNodes ? format(_("memory: $0"), nodesText(placement.memoryNodes)) : _("memory: any node")}
+                                </small>
                             </Td>
                             <Td dataLabel={_("Verdict")}>
                                 <Tooltip content={findingSentence(placement.verdict, policy)}>
-                                    <Label color={label.color} tabIndex={0}>{label.text}</Label>
+                                    <Label color={label.color} tabIndex={0} className="np-verdict">{label.text}</Label>
                                 </Tooltip>
                             </Td>
                             <Td dataLabel={_("Actions")} modifier="fitContent" onKeyDown={keepKeysInCell}>

@@ -2,7 +2,7 @@
 import type { GuestState } from "../model/guest";
 import type { MapRole } from "../model/hostmap";
 import type { PolicyKind } from "../model/policy";
-import type { ThreadRole } from "../model/threads";
+import type { SnapshotProblem, ThreadRole } from "../model/threads";
 import { _, format } from "./i18n";
 
 export const nodesText = (nodes: number[]): string =>
@@ -52,5 +52,15 @@ export function policyHelp(p: PolicyKind): string {
     case "vcpus": return _("Emulator threads on exactly the vCPUs' CPUs.");
     case "housekeeping": return _("Emulator threads on the vCPUs' nodes, but off the vCPUs' own CPUs.");
     case "custom": return _("Emulator threads on a CPU list you give.");
+    }
+}
+
+/** What went wrong reading the threads, as one sentence. */
+export function snapshotProblemText(p: SnapshotProblem): string {
+    switch (p.kind) {
+    case "not-a-snapshot": return _("The thread reader answered with something that is not a list of threads.");
+    case "no-pid-access": return _("libvirt's list of guest processes cannot be read without administrative access: guests were found by their command line instead.");
+    case "malformed": return format(_("The thread reader's line $0 could not be read; it was left out."), p.line);
+    case "other": return format(_("The thread reader reported a problem this page does not know ($0)."), p.code);
     }
 }

@@ -29,7 +29,7 @@ describe("guestParse", () => {
     it("reports a malformed pin instead of failing", () => {
         const g = guestOf("malformed-pin");
         expect(g.vcpupins.size).toBe(0);
-        expect(g.problems).toEqual(['vcpupin 0: "3-1" is a range that ends before it starts']);
+        expect(g.problems).toEqual([{ element: "vcpupin 0", problem: { kind: "reversed-range", part: "3-1" } }]);
     });
 
     it("keeps a hostile name as text", () => {

@@ -1,12 +1,12 @@
-// The session probe (src/host/session.ts): its script run by sh against a fake home, and its parser.
+// The session probe (src/host/session-probe.sh): the script run by sh against a fake home, and its parser.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SESSION_PROBE } from "../../src/host/session";
 import { sessionParse } from "../../src/model/session";
 
+const SESSION_PROBE = fs.readFileSync(path.resolve("src/host/session-probe.sh"), "utf8");
 let home: string;
 const probe = (env: Record<string, string>) => execFileSync("sh", ["-c", SESSION_PROBE, "numa-placement-session"], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, ...env }, encoding: "utf8",

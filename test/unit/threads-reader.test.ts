@@ -78,8 +78,8 @@ describe("threads-reader.sh", () => {
         const snap = snapshotParse(read());
         expect(snap.guests.size).toBe(0);
         expect(snap.skipped).toEqual([
-            { name: "gone", reason: "its process ended before the read", connection: "system" },
-            { name: "junk", reason: "its pid file holds no process id", connection: "system" },
+            { name: "gone", reason: "ended", connection: "system" },
+            { name: "junk", reason: "no-pid", connection: "system" },
         ]);
     });
 

@@ -33,10 +33,10 @@ describe("snapshotParse and roles", () => {
         const snap = snapshotOf("vanished-mid-read");
         expect([...snap.guests.keys()]).toEqual(["alive"]);
         expect(snap.skipped).toEqual([
-            { name: "gone-before-read", reason: "No such process", connection: "system" },
-            { name: "gone-during-read", reason: "its process ended during the read", connection: "system" },
+            { name: "gone-before-read", reason: "other", connection: "system" },
+            { name: "gone-during-read", reason: "ended-during-read", connection: "system" },
         ]);
-        expect(snap.problems).toEqual(["line 7: malformed thread record"]);
+        expect(snap.problems).toEqual([{ kind: "malformed", line: 7, record: "thread" }]);
         expect(guestThreads(snap, "alive")!.map(t => t.role.kind)).toEqual(["emulator", "vcpu"]);
         expect(guestThreads(snap, "gone-during-read")).toBeNull();
     });
@@ -64,12 +64,12 @@ describe("snapshotParse and roles", () => {
         expect([...snap.sessionGuests.keys()]).toEqual(["web"]);
         expect(guestThreads(snap, "web", "session")!.map(t => t.cpus)).toEqual([[1]]);
         expect(guestThreads(snap, "db", "session")).toBeNull();
-        expect(snap.skipped).toEqual([{ name: "mine-gone", reason: "No such process", connection: "session" }]);
-        expect(snap.problems).toEqual(['line 11: unknown connection "user"']);
+        expect(snap.skipped).toEqual([{ name: "mine-gone", reason: "other", connection: "session" }]);
+        expect(snap.problems).toEqual([{ kind: "malformed", line: 11, record: "connection" }]);
     });
 
     it("refuses output that is not a snapshot", () => {
-        expect(snapshotParse("bash: python3: not found\n").problems).toEqual(["the thread reader's output is not a snapshot"]);
+        expect(snapshotParse("bash: python3: not found\n").problems).toEqual([{ kind: "not-a-snapshot" }]);
     });
 
     it("knows TCG vCPUs", () => {
