@@ -1,4 +1,4 @@
-// Policies for where emulator threads belong, relative to the vCPUs (see design.md, "Semantics").
+// Policies for where emulator threads belong, relative to the vCPUs (see doc/architecture.md, "Policies").
 import { CpusetError, cpusetIntersect, cpusetMinus, cpusetParse, type CpuSet, type CpusetProblem } from "./cpuset";
 import {
     topologyCpusOfLlcs, topologyCpusOfNodes, topologyLlcsOf, topologyNodesOf, type HostTopology,

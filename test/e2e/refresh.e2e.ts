@@ -5,8 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: plain JS helper shared with the screenshot script
 import { browserOpen, shellOpen } from "../browser.mjs";
+// @ts-expect-error: plain JS helper shared with the benchmark
+import { bridgeSpawnsDuring } from "../spawns.mjs";
 import type { Browser } from "./page";
-import { bridgeSpawnsDuring, sleep } from "./host";
+import { sleep } from "./host";
 
 const THREADS_REFRESH_MS = 3000; // src/ui/useThreads.ts
 const WINDOW_MS = 15000;
