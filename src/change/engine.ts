@@ -50,9 +50,9 @@ const errorOf = (e: unknown): ChangeError => {
 
 /** The guest as libvirt has it now: the live XML when it runs, the saved XML when the plan touches it. */
 export async function guestReadNow(guest: GuestRef, withSaved: boolean): Promise<GuestNow> {
-    const current = guestParse(await domainXmlGet({ bus: guest.connection, path: guest.path, inactive: false }));
+    const current = guestParse(await domainXmlGet({ connection: guest.connection, path: guest.path, inactive: false }));
     const live = current.id !== null ? current : null;
-    const saved = !withSaved ? null : live ? guestParse(await domainXmlGet({ bus: guest.connection, path: guest.path, inactive: true })) : current;
+    const saved = !withSaved ? null : live ? guestParse(await domainXmlGet({ connection: guest.connection, path: guest.path, inactive: true })) : current;
     return { live, saved };
 }
 
@@ -64,14 +64,14 @@ function threadsOf(snap: Snapshot | null, guest: GuestRef): { threads: GuestThre
 }
 
 async function opRun(guest: GuestRef, op: ChangeOp, cpuCount: number): Promise<void> {
-    const bus = guest.connection, path = guest.path;
+    const connection = guest.connection, path = guest.path;
     switch (op.kind) {
     case "emulator":
-        return domainEmulatorPin({ bus, path, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
+        return domainEmulatorPin({ connection, path, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
     case "iothread":
-        return domainIOThreadPin({ bus, path, iothread: op.id, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
+        return domainIOThreadPin({ connection, path, iothread: op.id, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
     case "move-threads":
-        return threadsAffinitySet({ tids: op.threads.map(t => t.tid), cpus: op.after, asRoot: bus === "system" });
+        return threadsAffinitySet({ tids: op.threads.map(t => t.tid), cpus: op.after, asRoot: connection === "system" });
     }
 }
 
@@ -132,7 +132,7 @@ async function verifyAll(items: { plan: ChangePlan; results: OpResult[] }[], hos
     const checks = await pool(items, CHANGE_CONCURRENCY, async ({ plan, results }) => {
         const applied = appliedOps(results);
         const saved = applied.some(o => o.where === "config")
-            ? await domainXmlGet({ bus: plan.guest.connection, path: plan.guest.path, inactive: true }).then(guestParse, () => null)
+            ? await domainXmlGet({ connection: plan.guest.connection, path: plan.guest.path, inactive: true }).then(guestParse, () => null)
             : null;
         return planVerify(applied, threadsOf(snap, plan.guest)?.threads ?? null, saved, host);
     });

@@ -1,11 +1,12 @@
 // Typed libvirt-dbus calls (org.libvirt.Connect, org.libvirt.Domain), named <thing><verb>, one object argument.
 import type { GuestState } from "../model/guest";
-import { libvirtCall, type Bus } from "./dbus";
+import { libvirtCall } from "./dbus";
+import type { Connection } from "../model/threads";
 
 const CONNECT = "org.libvirt.Connect";
 const DOMAIN = "org.libvirt.Domain";
 
-/** libvirt-dbus object of the QEMU driver's connection (qemu:///system on the system bus) */
+/** libvirt-dbus object of the QEMU driver's connection (qemu:///system, on the system bus) */
 export const QEMU_PATH = "/org/libvirt/QEMU";
 
 /** GetXMLDesc flag: the saved (inactive) XML */
@@ -14,14 +15,14 @@ export const XML_INACTIVE = 2;
 /** virConnectListAllDomains flags */
 export const LIST_PERSISTENT = 4;
 
-export async function domainsList({ bus, flags = 0 }: { bus: Bus; flags?: number }): Promise<string[]> {
-    const [paths] = await libvirtCall(bus, QEMU_PATH, CONNECT, "ListDomains", [flags]);
+export async function domainsList({ connection, flags = 0 }: { connection: Connection; flags?: number }): Promise<string[]> {
+    const [paths] = await libvirtCall(connection, QEMU_PATH, CONNECT, "ListDomains", [flags]);
     return (paths as string[]).slice().sort();
 }
 
 /** Every domain's state in one call: name -> state (VIR_DOMAIN_STATS_STATE). */
-export async function domainStatesGet({ bus }: { bus: Bus }): Promise<Map<string, GuestState>> {
-    const [records] = await libvirtCall(bus, QEMU_PATH, CONNECT, "GetAllDomainStats", [1, 0]);
+export async function domainStatesGet({ connection }: { connection: Connection }): Promise<Map<string, GuestState>> {
+    const [records] = await libvirtCall(connection, QEMU_PATH, CONNECT, "GetAllDomainStats", [1, 0]);
     const out = new Map<string, GuestState>();
     for (const [name, params] of records as [string, Record<string, number>][]) {
         const code = params["state.state"] ?? 0;
@@ -40,35 +41,35 @@ export function domainStateOf(code: number): GuestState {
     }
 }
 
-export async function domainXmlGet({ bus, path, inactive }: { bus: Bus; path: string; inactive: boolean }): Promise<string> {
-    const [xml] = await libvirtCall(bus, path, DOMAIN, "GetXMLDesc", [inactive ? XML_INACTIVE : 0]);
+export async function domainXmlGet({ connection, path, inactive }: { connection: Connection; path: string; inactive: boolean }): Promise<string> {
+    const [xml] = await libvirtCall(connection, path, DOMAIN, "GetXMLDesc", [inactive ? XML_INACTIVE : 0]);
     return xml as string;
 }
 
-export async function capabilitiesGet({ bus }: { bus: Bus }): Promise<string> {
-    const [xml] = await libvirtCall(bus, QEMU_PATH, CONNECT, "GetCapabilities", []);
+export async function capabilitiesGet({ connection }: { connection: Connection }): Promise<string> {
+    const [xml] = await libvirtCall(connection, QEMU_PATH, CONNECT, "GetCapabilities", []);
     return xml as string;
 }
 
 /** One boolean per host CPU: online or not. Its length is the length of every cpumap. */
-export async function nodeCpuMapGet({ bus }: { bus: Bus }): Promise<boolean[]> {
-    const [map] = await libvirtCall(bus, QEMU_PATH, CONNECT, "NodeGetCPUMap", [0]);
+export async function nodeCpuMapGet({ connection }: { connection: Connection }): Promise<boolean[]> {
+    const [map] = await libvirtCall(connection, QEMU_PATH, CONNECT, "NodeGetCPUMap", [0]);
     return map as boolean[];
 }
 
 /** Memory of one NUMA cell in KiB: { total, free } from NodeGetMemoryStats(cell, 0). */
-export async function nodeMemoryGet({ bus, cell }: { bus: Bus; cell: number }): Promise<{ total: number | null; free: number | null }> {
-    const [stats] = await libvirtCall(bus, QEMU_PATH, CONNECT, "NodeGetMemoryStats", [cell, 0]);
+export async function nodeMemoryGet({ connection, cell }: { connection: Connection; cell: number }): Promise<{ total: number | null; free: number | null }> {
+    const [stats] = await libvirtCall(connection, QEMU_PATH, CONNECT, "NodeGetMemoryStats", [cell, 0]);
     const s = stats as Record<string, number>;
     return { total: s.total ?? null, free: s.free ?? null };
 }
 
 /** Domain.PinEmulator: flags 1 = live, 2 = config (one call each: the test driver refuses both at once). */
-export async function domainEmulatorPin({ bus, path, cpumap, flags }: { bus: Bus; path: string; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
-    await libvirtCall(bus, path, DOMAIN, "PinEmulator", [cpumap, flags]);
+export async function domainEmulatorPin({ connection, path, cpumap, flags }: { connection: Connection; path: string; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
+    await libvirtCall(connection, path, DOMAIN, "PinEmulator", [cpumap, flags]);
 }
 
 /** Domain.PinIOThread(iothread id, cpumap, flags) */
-export async function domainIOThreadPin({ bus, path, iothread, cpumap, flags }: { bus: Bus; path: string; iothread: number; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
-    await libvirtCall(bus, path, DOMAIN, "PinIOThread", [iothread, cpumap, flags]);
+export async function domainIOThreadPin({ connection, path, iothread, cpumap, flags }: { connection: Connection; path: string; iothread: number; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
+    await libvirtCall(connection, path, DOMAIN, "PinIOThread", [iothread, cpumap, flags]);
 }

@@ -3,8 +3,8 @@
 
 import type { Connection } from "../model/threads";
 
-/** the bus is the connection: qemu:///system on the system bus, the user's qemu:///session on the session bus */
-export type Bus = Connection;
+// A libvirt connection and its D-Bus bus are one: qemu:///system's libvirt-dbus is on the system bus, the user's
+// qemu:///session's on the user's session bus.
 
 export type LibvirtErrorKind =
     | "no-libvirt-dbus"   // org.libvirt is not on the bus (not installed or not running)
@@ -24,20 +24,20 @@ export class LibvirtError extends Error {
     }
 }
 
-const clients = new Map<Bus, cockpit.DBusClient>();
+const clients = new Map<Connection, cockpit.DBusClient>();
 let callCount = 0;
 
 /** How many libvirt-dbus calls this page has made since it loaded (shown to tests and the benchmark). */
 export const libvirtCallCount = (): number => callCount;
 
-export function libvirtClient(bus: Bus): cockpit.DBusClient {
-    let client = clients.get(bus);
+export function libvirtClient(connection: Connection): cockpit.DBusClient {
+    let client = clients.get(connection);
     if (!client) {
-        client = cockpit.dbus("org.libvirt", { bus, superuser: bus === "system" ? "try" : undefined });
+        client = cockpit.dbus("org.libvirt", { bus: connection, superuser: connection === "system" ? "try" : undefined });
         const c = client;
         // a closed client (libvirt-dbus gone, bridge restarted) is replaced on the next call
-        client.addEventListener("close", () => { if (clients.get(bus) === c) clients.delete(bus) });
-        clients.set(bus, client);
+        client.addEventListener("close", () => { if (clients.get(connection) === c) clients.delete(connection) });
+        clients.set(connection, client);
     }
     return client;
 }
@@ -81,25 +81,25 @@ export function libvirtErrorOf(e: unknown): LibvirtError {
 }
 
 /** Calls a libvirt-dbus method and returns its out arguments with variants unwrapped. */
-export async function libvirtCall(bus: Bus, path: string, iface: string, method: string, args: unknown[]): Promise<unknown[]> {
+export async function libvirtCall(connection: Connection, path: string, iface: string, method: string, args: unknown[]): Promise<unknown[]> {
     callCount++;
     try {
-        const reply = await libvirtClient(bus).call(path, iface, method, args, { timeout: 30000 });
+        const reply = await libvirtClient(connection).call(path, iface, method, args, { timeout: 30000 });
         return unwrapVariants(reply) as unknown[];
     } catch (e) {
         throw libvirtErrorOf(e);
     }
 }
 
-/** Calls back when libvirt-dbus appears on or leaves the bus (owner null). */
-export function libvirtOwnerWatch(bus: Bus, callback: (owner: string | null) => void): () => void {
-    const client = libvirtClient(bus);
+/** Calls back when libvirt-dbus appears on or leaves the connection's bus (owner null). */
+export function libvirtOwnerWatch(connection: Connection, callback: (owner: string | null) => void): () => void {
+    const client = libvirtClient(connection);
     const handler = (_ev: Event, owner: string | null) => callback(owner);
     client.addEventListener("owner", handler);
     return () => client.removeEventListener("owner", handler);
 }
 
-export function libvirtSubscribe(bus: Bus, match: cockpit.DBusMatch,
+export function libvirtSubscribe(connection: Connection, match: cockpit.DBusMatch,
                                  callback: (path: string, member: string, args: unknown[]) => void): cockpit.Subscription {
-    return libvirtClient(bus).subscribe(match, (path, _iface, signal, args) => callback(path, signal, unwrapVariants(args) as unknown[]));
+    return libvirtClient(connection).subscribe(match, (path, _iface, signal, args) => callback(path, signal, unwrapVariants(args) as unknown[]));
 }

@@ -2,12 +2,13 @@
 import { guestIsActive, guestParse, type GuestConfig, type GuestState } from "../model/guest";
 import { topologyParse, type HostTopology } from "../model/topology";
 import { LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet, nodeMemoryGet } from "./api";
-import { libvirtErrorOf, type Bus } from "./dbus";
+import { libvirtErrorOf } from "./dbus";
+import type { Connection } from "../model/threads";
 
 export interface GuestRecord {
     /** unique on the page: the connection and the object path (a name or a UUID may be in both connections) */
     key: string;
-    bus: Bus;
+    connection: Connection;
     path: string;
     name: string;
     uuid: string;
@@ -28,15 +29,15 @@ export interface HostRecord {
 }
 
 /** The host's topology: static while the page is open, read once (and again after libvirt came back). */
-export async function hostLoad({ bus }: { bus: Bus }): Promise<HostTopology> {
-    const [caps, cpumap] = await Promise.all([capabilitiesGet({ bus }), nodeCpuMapGet({ bus })]);
+export async function hostLoad({ connection }: { connection: Connection }): Promise<HostTopology> {
+    const [caps, cpumap] = await Promise.all([capabilitiesGet({ connection }), nodeCpuMapGet({ connection })]);
     return topologyParse(caps, cpumap);
 }
 
 /** Free memory per node; a node without stats (memory-only on some kernels) is left out. */
-export async function hostMemoryLoad({ bus, topology }: { bus: Bus; topology: HostTopology }): Promise<Map<number, number>> {
+export async function hostMemoryLoad({ connection, topology }: { connection: Connection; topology: HostTopology }): Promise<Map<number, number>> {
     const free = new Map<number, number>();
-    await Promise.all(topology.nodes.map(n => nodeMemoryGet({ bus, cell: n.id }).then(
+    await Promise.all(topology.nodes.map(n => nodeMemoryGet({ connection, cell: n.id }).then(
         m => { if (m.free !== null) free.set(n.id, m.free) },
         () => { /* shown without free memory */ })));
     return free;
@@ -47,22 +48,22 @@ export async function hostMemoryLoad({ bus, topology }: { bus: Bus; topology: Ho
  * GetAllDomainStats, then per guest its XML (and the saved XML of a running persistent guest).
  * Guests that vanish while being read are left out.
  */
-export async function guestsLoad({ bus }: { bus: Bus }): Promise<GuestRecord[]> {
+export async function guestsLoad({ connection }: { connection: Connection }): Promise<GuestRecord[]> {
     const [paths, persistentPaths, states] = await Promise.all([
-        domainsList({ bus }), domainsList({ bus, flags: LIST_PERSISTENT }), domainStatesGet({ bus }),
+        domainsList({ connection }), domainsList({ connection, flags: LIST_PERSISTENT }), domainStatesGet({ connection }),
     ]);
     const persistent = new Set(persistentPaths);
     const one = async (path: string): Promise<GuestRecord | null> => {
         try {
-            const xml = await domainXmlGet({ bus, path, inactive: false });
+            const xml = await domainXmlGet({ connection, path, inactive: false });
             const config = guestParse(xml);
             const state = states.get(config.name) ?? (config.id !== null ? "running" : "shutoff");
             const running = guestIsActive(state);
             const isPersistent = persistent.has(path);
-            const savedXml = isPersistent && running ? await domainXmlGet({ bus, path, inactive: true }) : null;
+            const savedXml = isPersistent && running ? await domainXmlGet({ connection, path, inactive: true }) : null;
             const saved = isPersistent ? (savedXml !== null ? guestParse(savedXml) : config) : null;
             const signature = [state, isPersistent, xml, savedXml ?? ""].join("\u0000");
-            return { key: `${bus}:${path}`, bus, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved, signature };
+            return { key: `${connection}:${path}`, connection, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved, signature };
         } catch (e) {
             const err = libvirtErrorOf(e);
             if (err.kind === "vanished") return null;

@@ -70,7 +70,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     });
     // a session libvirtd has no cgroups: a live emulatorpin moves only QEMU's main thread, so the rest is moved
     // by the page (as the user, who owns them) unless the user says not to
-    const session = guest.bus === "session";
+    const session = guest.connection === "session";
     const [moveStragglers, setMoveStragglers] = useState(session);
     const [busy, setBusy] = useState(false);
     // the guest as re-read when it changed under the dialog; the preview follows it from then on
@@ -88,7 +88,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     const hasIOThreads = (live ?? saved ?? guest.config).iothreadIds.length > 0;
     const workers = row.threads?.filter(t => t.role.kind === "vhost" || t.role.kind === "kernel-worker") ?? [];
     const change: ChangePlan = {
-        guest: { connection: guest.bus, path: guest.path, name: guest.name },
+        guest: { connection: guest.connection, path: guest.path, name: guest.name },
         ops: alignChange({ plan, iothreads, host, live, saved }),
     };
     const targets = alignTargets(plan);

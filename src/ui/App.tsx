@@ -58,7 +58,7 @@ export const App = () => {
     const rows: GuestRow[] = useMemo(() => {
         if (data.status !== "ready") return [];
         return data.guests.map(guest => {
-            const t = guestIsActive(guest.state) && snapshot ? guestThreads(snapshot, guest.name, guest.bus) : null;
+            const t = guestIsActive(guest.state) && snapshot ? guestThreads(snapshot, guest.name, guest.connection) : null;
             return {
                 guest, threads: t,
                 placement: placementCompute({
@@ -81,7 +81,7 @@ export const App = () => {
     const viewPolicy = policy.kind === "custom" ? "node" : policy.kind;
     const alignState = (row: GuestRow): { enabled: boolean; reason: string } => {
         // the user's own session guests need no administrative access
-        if (admin !== true && row.guest.bus === "system") return { enabled: false, reason: _("Aligning needs administrative access: turn it on in the top bar.") };
+        if (admin !== true && row.guest.connection === "system") return { enabled: false, reason: _("Aligning needs administrative access: turn it on in the top bar.") };
         if (!host) return { enabled: false, reason: "" };
         if (row.guest.state === "other") return { enabled: false, reason: _("The guest is in a state that cannot be pinned.") };
         const plan = planFor(row, host, policy);
@@ -96,13 +96,13 @@ export const App = () => {
     // "Align all" acts on the guests shown: filter first to align a subset
     const batch: BatchItem[] = host
         ? shownRows.flatMap(row => {
-            if (admin !== true && row.guest.bus === "system") return [];
+            if (admin !== true && row.guest.connection === "system") return [];
             if (row.placement.verdict.kind === "aligned" || row.placement.verdict.kind === "single-node") return [];
             const plan = planFor(row, host, policy);
             if (plan.kind !== "change") return [];
             const g = row.guest;
             const ops = alignOpsFor(row, host, plan, false);
-            return [{ key: g.key, plan: { guest: { connection: g.bus, path: g.path, name: g.name }, ops }, moveStragglers: g.bus === "session" }];
+            return [{ key: g.key, plan: { guest: { connection: g.connection, path: g.path, name: g.name }, ops }, moveStragglers: g.connection === "session" }];
         })
         : [];
 

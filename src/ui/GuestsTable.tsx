@@ -38,7 +38,8 @@ interface Props {
     rows: GuestRow[];
     policy: PolicyKind;
     selected: string | null;
-    onSelect: (path: string | null) => void;
+    /** the selected guest's key (GuestRecord.key), or null */
+    onSelect: (key: string | null) => void;
     /** why threads are missing for running guests, when the reader said */
     threadsNote: string | null;
     /** whether "Align" is possible for a row, and why not */
@@ -106,7 +107,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                 const isExpanded = expanded.has(guest.key);
                 return (
                     <Tbody key={guest.key} isExpanded={isExpanded}>
-                        <Tr data-guest={guest.name} data-connection={guest.bus} data-state={guest.state} data-verdict={placement.verdict.kind}
+                        <Tr data-guest={guest.name} data-connection={guest.connection} data-state={guest.state} data-verdict={placement.verdict.kind}
                             isClickable isRowSelected={selected === guest.key}
                             onRowClick={ev => {
                                 // the expand toggle has its own job
@@ -119,7 +120,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                             <Td dataLabel={_("Name")}>
                                 {guest.name}
                                 {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
-                                {guest.bus === "session" && <> <Label isCompact color="blue" data-testid="session-label">{_("your session")}</Label></>}
+                                {guest.connection === "session" && <> <Label isCompact color="blue" data-testid="session-label">{_("your session")}</Label></>}
                             </Td>
                             <Td dataLabel={_("State")}>{stateText(guest.state)}</Td>
                             <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>

@@ -3,7 +3,8 @@
 // domain event or tunable change, coalesced; free memory per node follows without holding the page up.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { QEMU_PATH, domainStatesGet } from "../libvirt/api";
-import { libvirtErrorOf, libvirtOwnerWatch, libvirtReset, libvirtSubscribe, type Bus, type LibvirtError } from "../libvirt/dbus";
+import { libvirtErrorOf, libvirtOwnerWatch, libvirtReset, libvirtSubscribe, type LibvirtError } from "../libvirt/dbus";
+import type { Connection } from "../model/threads";
 import { guestsKeep, guestsLoad, hostLoad, hostMemoryLoad, type GuestRecord, type HostRecord } from "../libvirt/guests";
 import type { HostTopology } from "../model/topology";
 
@@ -24,7 +25,7 @@ const statesKey = (states: [string, string][]): string =>
 
 export type HostDataHook = HostData & { reload: () => void; hold: (on: boolean) => void };
 
-export function useHostData(bus: Bus, enabled = true): HostDataHook {
+export function useHostData(connection: Connection, enabled = true): HostDataHook {
     const [data, setData] = useState<HostData>(enabled ? { status: "loading" } : { status: "off" });
     // bumped when the connection is dropped after an error, so that the signal subscriptions are made again
     const [epoch, setEpoch] = useState(0);
@@ -47,8 +48,8 @@ export function useHostData(bus: Bus, enabled = true): HostDataHook {
         const mine = ++generation.current;
         try {
             const [topo, loaded] = await Promise.all([
-                topology.current ? Promise.resolve(topology.current) : hostLoad({ bus }),
-                guestsLoad({ bus }),
+                topology.current ? Promise.resolve(topology.current) : hostLoad({ connection }),
+                guestsLoad({ connection }),
             ]);
             if (mine !== generation.current) return;
             topology.current = topo;
@@ -57,7 +58,7 @@ export function useHostData(bus: Bus, enabled = true): HostDataHook {
             const ready = (host: HostRecord) => setData(d => d.status === "ready" && d.host === host && d.guests === guests
                 ? d : { status: "ready", host, guests });
             ready(hostOf(topo, memoryFree.current));
-            const free = await hostMemoryLoad({ bus, topology: topo });
+            const free = await hostMemoryLoad({ connection, topology: topo });
             if (mine !== generation.current) return;
             memoryFree.current = free;
             ready(hostOf(topo, free));
@@ -70,7 +71,7 @@ export function useHostData(bus: Bus, enabled = true): HostDataHook {
             setEpoch(n => n + 1);
             setData({ status: "error", error: libvirtErrorOf(e) });
         }
-    }, [bus]);
+    }, [connection]);
 
     // while held (a batch of pins is running, each one signalling a change), signals start no re-read: the
     // caller reads once when the batch is over
@@ -91,17 +92,17 @@ export function useHostData(bus: Bus, enabled = true): HostDataHook {
     useEffect(() => {
         if (!enabled) return;
         const subs = [
-            libvirtSubscribe(bus, { path: QEMU_PATH, interface: "org.libvirt.Connect", member: "DomainEvent" }, () => schedule(COALESCE_MS)),
-            libvirtSubscribe(bus, { path_namespace: QEMU_PATH, interface: "org.libvirt.Domain", member: "Tunable" }, () => schedule(COALESCE_MS)),
+            libvirtSubscribe(connection, { path: QEMU_PATH, interface: "org.libvirt.Connect", member: "DomainEvent" }, () => schedule(COALESCE_MS)),
+            libvirtSubscribe(connection, { path_namespace: QEMU_PATH, interface: "org.libvirt.Domain", member: "Tunable" }, () => schedule(COALESCE_MS)),
         ];
         // libvirt-dbus leaving the bus (stopped, crashed): read again, which either activates it or shows why not
-        const unwatch = libvirtOwnerWatch(bus, () => schedule(COALESCE_MS));
+        const unwatch = libvirtOwnerWatch(connection, () => schedule(COALESCE_MS));
         return () => {
             unwatch();
             subs.forEach(s => s.remove());
             if (timer.current !== null) window.clearTimeout(timer.current);
         };
-    }, [bus, enabled, epoch, schedule]);
+    }, [connection, enabled, epoch, schedule]);
 
     // while visible and ready: every guest's state every few seconds; a failure (libvirtd gone) or a change (an
     // event missed, e.g. across a libvirtd restart) reads everything again
@@ -110,7 +111,7 @@ export function useHostData(bus: Bus, enabled = true): HostDataHook {
         let timer: number | null = null;
         const tick = () => {
             if (cockpit.hidden) return;
-            domainStatesGet({ bus }).then(
+            domainStatesGet({ connection }).then(
                 states => { if (statesKey([...states]) !== statesSeen.current) void load() },
                 () => void load());
         };
@@ -124,7 +125,7 @@ export function useHostData(bus: Bus, enabled = true): HostDataHook {
             cockpit.removeEventListener("visibilitychange", arm);
             if (timer !== null) window.clearInterval(timer);
         };
-    }, [bus, data.status, load]);
+    }, [connection, data.status, load]);
 
     // while libvirt is unreachable, try again every few seconds, so the page recovers by itself
     useEffect(() => {

@@ -31,7 +31,7 @@ export function usePageData(): PageData & { reload: () => void; hold: (on: boole
     const systemGuests = system.status === "ready" ? system.guests : null;
     const userGuests = user.status === "ready" ? user.guests : null;
     const guests = useMemo(() => systemGuests && userGuests
-        ? [...systemGuests, ...userGuests].sort((a, b) => a.name.localeCompare(b.name) || a.bus.localeCompare(b.bus))
+        ? [...systemGuests, ...userGuests].sort((a, b) => a.name.localeCompare(b.name) || a.connection.localeCompare(b.connection))
         : systemGuests ?? userGuests ?? [], [systemGuests, userGuests]);
     const systemHost = system.status === "ready" ? system.host : null;
     const userHost = user.status === "ready" ? user.host : null;

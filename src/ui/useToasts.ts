@@ -26,7 +26,7 @@ export interface Toast {
 /** Whether the page's rows show the guests with exactly what the items set (null: a guest is not shown). */
 function rowsMatch(items: UndoItem[], rows: GuestRow[], host: HostTopology): boolean | null {
     for (const { plan, applied } of items) {
-        const row = rows.find(r => r.guest.bus === plan.guest.connection && r.guest.path === plan.guest.path);
+        const row = rows.find(r => r.guest.connection === plan.guest.connection && r.guest.path === plan.guest.path);
         if (!row) return null;
         const now = { live: guestIsActive(row.guest.state) ? row.guest.config : null, saved: row.guest.saved };
         if (planConflicts({ guest: plan.guest, ops: applied }, now, host, "after").length) return false;
