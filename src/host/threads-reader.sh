@@ -3,7 +3,15 @@
 #   sh -c "$THIS" numa-placement-reader [-s SESSION_RUNDIR -u SESSION_UID] [RUNDIR...]
 # RUNDIRs are qemu:///system's run directories holding NAME.pid files (default /run/libvirt/qemu);
 # -s names the logged-in user's qemu:///session run directory and -u that user's uid (its QEMU processes run
-# as that user, which tells them apart when they are found by their command line).
+# as that user, which tells them apart when they are found by their command line). With no RUNDIR and -s, only
+# the session is read: the page runs it that way as the user, never as root (src/host/threads.ts).
+#
+# It may run as root, so it trusts nothing a user can write: records are lines, and no name that could hold a
+# newline is ever printed (a pid file whose name has one is skipped; a thread name is read up to its first
+# newline); every name is the last field of its record (a tab in it cannot shift the others); only regular
+# files are read as pid files (no FIFO that would block, no symlink); a "vhost-PID" or "kvm-pit/PID" outside a
+# process counts only when it is a kernel thread (PF_KTHREAD); a QEMU process found by its command line counts
+# only when its owner is the connection's (the session's user; root or the system's QEMU user).
 TAB=$(printf '\t')
 # tests point this at a fake tree; on a host it is /proc
 P=${NUMA_PLACEMENT_PROC:-/proc}
@@ -13,7 +21,9 @@ while getopts s:u: opt; do
 done
 shift $((OPTIND - 1))
 printf 'numa-placement-snapshot\t1\n'
-[ $# -gt 0 ] || set -- /run/libvirt/qemu
+[ $# -gt 0 ] || [ -n "$session_dir" ] || set -- /run/libvirt/qemu
+NL='
+'
 seen=" "
 conn=system
 
@@ -34,7 +44,7 @@ cpus_of() { # FILE: sets $cpus from the Cpus_allowed_list line of a status file 
 emit_guest() { # PID NAME
     pid=$1 name=$2
     if [ ! -d "$P/$pid/task" ]; then
-        printf 'S\t%s\t%s\n' "$name" ended
+        printf 'S\t%s\t%s\n' ended "$name"
         return
     fi
     printf 'G\t%s\t%s\n' "$pid" "$name"
@@ -56,15 +66,19 @@ pidfiles_read() { # CONN DIR
         return
     fi
     for f in "$dir"/*.pid; do
-        [ -e "$f" ] || continue
+        # regular files only: a FIFO would block the read, a symlink could point anywhere
+        [ -h "$f" ] && continue
+        [ -f "$f" ] || continue
         name=${f##*/}; name=${name%.pid}
+        # libvirt never names a guest with a newline: such a file is not libvirt's
+        case $name in *"$NL"*) continue ;; esac
         pid=
         if ! IFS= read -r pid 2>/dev/null < "$f" && [ -z "$pid" ]; then
             unreadable=$((unreadable + 1))
             continue
         fi
         connection "$1"
-        case $pid in ''|*[!0-9]*) printf 'S\t%s\t%s\n' "$name" no-pid; continue ;; esac
+        case $pid in ''|*[!0-9]*) printf 'S\t%s\t%s\n' no-pid "$name"; continue ;; esac
         # libvirt keeps other pid files there too (driver.pid is libvirtd's own): only QEMU processes are guests
         if IFS= read -r comm 2>/dev/null < "$P/$pid/comm"; then
             case $comm in qemu-*|kvm) ;; *) continue ;; esac
@@ -85,6 +99,30 @@ done
 [ "$unreadable" -gt 0 ] &&
     printf 'E\t%s\n' no-pid-access
 
+kthread() { # STATFILE: true when the process is a kernel thread (PF_KTHREAD in the flags of /proc/PID/stat)
+    IFS= read -r stat 2>/dev/null < "$1" || return 1
+    # the name in parentheses may hold spaces and parentheses: the fields that follow come after the last ") "
+    set -- ${stat##*) }
+    [ $# -ge 7 ] || return 1
+    case $7 in ''|*[!0-9]*) return 1 ;; esac
+    [ $(( $7 & 2097152 )) -ne 0 ]
+}
+
+# the users system guests run as when they are found by their command line: root and libvirt's QEMU user
+# (tests give the list in NUMA_PLACEMENT_SYSTEM_UIDS, as they give /proc in NUMA_PLACEMENT_PROC)
+system_uids=${NUMA_PLACEMENT_SYSTEM_UIDS:+ $NUMA_PLACEMENT_SYSTEM_UIDS }
+system_uid() { # UID: true when it may own a qemu:///system guest
+    if [ -z "$system_uids" ]; then
+        system_uids=" 0 "
+        for u in libvirt-qemu qemu; do
+            entry=$(getent passwd "$u" 2>/dev/null) || continue
+            rest=${entry#*:*:}; system_uids="$system_uids${rest%%:*} "
+        done
+    fi
+    case $system_uids in *" $1 "*) return 0 ;; esac
+    return 1
+}
+
 uid_of() { # STATUSFILE: sets $uid (the real uid) from its Uid line
     uid=
     while IFS="$TAB" read -r key value rest; do
@@ -100,15 +138,18 @@ for p in "$P"/[0-9]*; do
     IFS= read -r comm 2>/dev/null < "$p/comm" || continue
     case $comm in
         vhost-*|kvm-pit/*)
+            # a user may name a process so (prctl): only a kernel thread is a guest's kernel worker
+            kthread "$p/stat" || continue
             cpus_of "$p/status" || continue
             printf 'K\t%s\t%s\t%s\n' "$pid" "$cpus" "$comm" ;;
         qemu-*|kvm)
             case $seen in *" $pid "*) continue ;; esac
             name=$(tr '\0' '\n' < "$p/cmdline" 2>/dev/null | sed -n '/^-name$/{n;s/^guest=//;s/,,/\x01/g;s/,.*//;s/\x01/,/g;p;q;}')
             [ -n "$name" ] || continue
-            if [ -n "$session_uid" ] && uid_of "$p/status" && [ "$uid" = "$session_uid" ]; then
+            uid_of "$p/status" || continue
+            if [ -n "$session_uid" ] && [ "$uid" = "$session_uid" ]; then
                 connection session
-            elif [ "$system_fallback" = 1 ]; then
+            elif [ "$system_fallback" = 1 ] && system_uid "$uid"; then
                 connection system
             else
                 continue

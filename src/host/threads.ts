@@ -1,15 +1,34 @@
-// The batched /proc reader: ONE spawn per refresh, whatever the number of guests, with superuser "try".
-// The script (threads-reader.sh, bundled as text) is a constant; nothing from libvirt or the user goes into it.
-import { snapshotParse, type Snapshot } from "../model/threads";
+// The batched /proc reader: ONE spawn per refresh, whatever the number of guests. The script (threads-reader.sh,
+// bundled as text) is a constant; nothing from libvirt or the user goes into it. It runs as root when the user
+// has administrative access, but root never reads a directory the user can write: the user's own qemu:///session
+// run directory is then read by a second reader that runs as the user.
+import { snapshotMerge, snapshotParse, type Snapshot } from "../model/threads";
 import READER from "./threads-reader.sh";
 import { sessionProbe } from "./session";
 import { hostSpawn } from "./spawn";
+
+export const READER_TIMEOUT_MS = 20000;
+const SYSTEM_RUN = "/run/libvirt/qemu";
+
+// whether the page has administrative access; unknown counts as maybe
+let admin: boolean | null = null;
+
+/** Told by the page when its administrative access is known or changes. */
+export function threadsAdminSet(on: boolean | null): void {
+    admin = on;
+}
+
+const readerRun = (args: string[], asRootIfAllowed: boolean) =>
+    hostSpawn(["/bin/sh", "-c", READER, "numa-placement-reader", ...args], asRootIfAllowed ? { superuser: "try" } : {}, READER_TIMEOUT_MS)
+        .then(snapshotParse);
 
 /** Reads qemu:///system's guests, and the user's qemu:///session guests when the user has some. */
 export async function threadsRead(): Promise<Snapshot> {
     const session = await sessionProbe();
     const sessionArgs = session?.hasGuests ? ["-s", session.runDir, "-u", String(session.uid)] : [];
-    const out = await hostSpawn(["/bin/sh", "-c", READER, "numa-placement-reader", ...sessionArgs, "/run/libvirt/qemu"],
-                                { superuser: "try" });
-    return snapshotParse(out);
+    if (!sessionArgs.length) return readerRun([SYSTEM_RUN], true);
+    // without administrative access everything is read as the user, in one spawn
+    if (admin === false) return readerRun([...sessionArgs, SYSTEM_RUN], false);
+    const [system, mine] = await Promise.all([readerRun([SYSTEM_RUN], true), readerRun(sessionArgs, false)]);
+    return snapshotMerge(system, mine);
 }

@@ -1,6 +1,7 @@
 // Loads the host topology and every guest of one connection, parsed by the model.
 import { guestIsActive, guestParse, type GuestConfig, type GuestState } from "../model/guest";
 import { topologyParse, type HostTopology } from "../model/topology";
+import { XmlError } from "../model/xml";
 import { LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet, nodeMemoryGet } from "./api";
 import { libvirtErrorOf } from "./dbus";
 import type { Connection } from "../model/threads";
@@ -46,13 +47,15 @@ export async function hostMemoryLoad({ connection, topology }: { connection: Con
 /**
  * Every guest of the connection, in few calls: the lists of all and of persistent domains, every state in one
  * GetAllDomainStats, then per guest its XML (and the saved XML of a running persistent guest).
- * Guests that vanish while being read are left out.
+ * Guests that vanish while being read are left out; a guest whose XML cannot be read at all is left out and
+ * named in `unreadable` (its object path), so that one bad guest never keeps the others from showing.
  */
-export async function guestsLoad({ connection }: { connection: Connection }): Promise<GuestRecord[]> {
+export async function guestsLoad({ connection }: { connection: Connection }): Promise<{ guests: GuestRecord[]; unreadable: string[] }> {
     const [paths, persistentPaths, states] = await Promise.all([
         domainsList({ connection }), domainsList({ connection, flags: LIST_PERSISTENT }), domainStatesGet({ connection }),
     ]);
     const persistent = new Set(persistentPaths);
+    const unreadable: string[] = [];
     const one = async (path: string): Promise<GuestRecord | null> => {
         try {
             const xml = await domainXmlGet({ connection, path, inactive: false });
@@ -65,13 +68,15 @@ export async function guestsLoad({ connection }: { connection: Connection }): Pr
             const signature = [state, isPersistent, xml, savedXml ?? ""].join("\u0000");
             return { key: `${connection}:${path}`, connection, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved, signature };
         } catch (e) {
+            if (e instanceof XmlError) { unreadable.push(path); return null }
             const err = libvirtErrorOf(e);
             if (err.kind === "vanished") return null;
             throw err;
         }
     };
     const results = await Promise.all(paths.map(one));
-    return results.filter((g): g is GuestRecord => g !== null).sort((a, b) => a.name.localeCompare(b.name));
+    const guests = results.filter((g): g is GuestRecord => g !== null).sort((a, b) => a.name.localeCompare(b.name));
+    return { guests, unreadable: unreadable.sort() };
 }
 
 /** The new list, reusing the previous records (and the previous list itself) where nothing changed: what did not

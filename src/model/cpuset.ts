@@ -1,6 +1,6 @@
 // libvirt's cpuset syntax ("0-3,8", "0-7,^3") and libvirt-dbus's boolean cpumaps, as sorted sets of CPU ids.
 // The syntax follows libvirt's virBitmapParse: comma-separated terms, each "N", "N-M" (N <= M) or "^N"
-// (exclude N), with blanks allowed around terms. Exclusions apply after every inclusion, wherever they stand.
+// (remove N from what the terms before it added), with blanks allowed around terms.
 
 /** A set of host CPU ids, sorted ascending, without duplicates. */
 export type CpuSet = readonly number[];
@@ -11,6 +11,7 @@ export type CpusetProblem =
     | { kind: "not-a-number"; part: string }
     | { kind: "reversed-range"; part: string }
     | { kind: "beyond-host"; part: string; cpu: number; cpuCount: number }
+    | { kind: "too-large"; part: string; cpu: number; max: number }
     | { kind: "selects-nothing"; part: string };
 
 export class CpusetError extends Error {
@@ -30,35 +31,46 @@ export function cpusetProblemText(p: CpusetProblem): string {
     case "not-a-number": return `"${p.part}" is not a CPU number or range`;
     case "reversed-range": return `"${p.part}" is a range that ends before it starts`;
     case "beyond-host": return `"${p.part}": CPU ${p.cpu} does not exist on this host (CPUs 0-${p.cpuCount - 1})`;
+    case "too-large": return `"${p.part}": CPU ${p.cpu} is beyond the largest CPU id accepted (${p.max})`;
     case "selects-nothing": return `"${p.part}" selects no CPU`;
     }
 }
 
 const NUMBER = /^\d{1,6}$/;
 
+/** The highest CPU id + 1 accepted when the host's CPU count is not known (libvirt's own cpumask limit). */
+export const CPUSET_MAX = 8192;
+
 /**
- * Parses libvirt's cpuset syntax. With cpuCount, refuses CPUs beyond the host (ids >= cpuCount).
+ * Parses libvirt's cpuset syntax exactly as libvirt's virBitmapParse reads it: terms in order, each "N" or "N-M"
+ * adding CPUs and "^N" removing one from what the terms before it added ("^3,0-7" is 0-7, "0-7,^3" leaves 3 out);
+ * blanks around terms; one trailing comma. With cpuCount, refuses CPUs beyond the host (ids >= cpuCount); without,
+ * ids of CPUSET_MAX and above. Stricter than libvirt in one place, with the reason: a list that selects no CPU.
  * Throws CpusetError quoting the bad part.
  */
 export function cpusetParse(text: string, cpuCount?: number): number[] {
     if (text.trim() === "")
         throw new CpusetError({ kind: "empty-input" });
-    const include = new Set<number>();
-    const exclude = new Set<number>();
+    const set = new Set<number>();
     const check = (cpu: number, part: string) => {
         if (cpuCount !== undefined && cpu >= cpuCount)
             throw new CpusetError({ kind: "beyond-host", part, cpu, cpuCount });
+        if (cpu >= CPUSET_MAX)
+            throw new CpusetError({ kind: "too-large", part, cpu, max: CPUSET_MAX - 1 });
     };
-    for (const raw of text.split(",")) {
+    const terms = text.split(",");
+    // libvirt stops at the end of the text after a comma: "0-3," is "0-3"
+    if (terms.length > 1 && terms[terms.length - 1]!.trim() === "") terms.pop();
+    for (const raw of terms) {
         const part = raw.trim();
         if (part === "")
             throw new CpusetError({ kind: "empty-term", part: text.trim() });
         if (part.startsWith("^")) {
-            const n = part.slice(1).trim();
+            const n = part.slice(1);
             if (!NUMBER.test(n))
                 throw new CpusetError({ kind: "not-a-number", part });
             check(Number(n), part);
-            exclude.add(Number(n));
+            set.delete(Number(n));
             continue;
         }
         const dash = part.indexOf("-", 1);
@@ -66,7 +78,7 @@ export function cpusetParse(text: string, cpuCount?: number): number[] {
             if (!NUMBER.test(part))
                 throw new CpusetError({ kind: "not-a-number", part });
             check(Number(part), part);
-            include.add(Number(part));
+            set.add(Number(part));
             continue;
         }
         const a = part.slice(0, dash).trim();
@@ -78,9 +90,9 @@ export function cpusetParse(text: string, cpuCount?: number): number[] {
             throw new CpusetError({ kind: "reversed-range", part });
         check(hi, part);
         for (let c = lo; c <= hi; c++)
-            include.add(c);
+            set.add(c);
     }
-    const result = [...include].filter(c => !exclude.has(c)).sort((x, y) => x - y);
+    const result = [...set].sort((x, y) => x - y);
     if (result.length === 0)
         throw new CpusetError({ kind: "selects-nothing", part: text.trim() });
     return result;

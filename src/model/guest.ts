@@ -16,6 +16,15 @@ export interface Numatune {
     memnodes: { cellid: number; mode: string; nodeset: number[] }[];
 }
 
+/** the most vCPUs and I/O threads the page takes from a guest's XML (libvirt's QEMU driver allows far fewer) */
+export const GUEST_COUNT_MAX = 16384;
+
+export type GuestProblem =
+    /** a CPU list that could not be read: the element ("vcpupin 3") is left out */
+    | { kind: "cpuset"; element: string; problem: CpusetProblem }
+    /** a count beyond GUEST_COUNT_MAX: the element ("vcpu", "iothreads") is taken as 1 vCPU or no I/O thread */
+    | { kind: "count"; element: string; value: string; max: number };
+
 export interface GuestConfig {
     name: string;
     uuid: string;
@@ -31,8 +40,8 @@ export interface GuestConfig {
     iothreadpins: Map<number, number[]>;
     numatune: Numatune | null;
     cells: { id: number; cpus: number[]; memoryKiB: number | null }[];
-    /** CPU lists in the XML that could not be read: the element ("vcpupin 3") and why; the element is left out */
-    problems: { element: string; problem: CpusetProblem }[];
+    /** parts of the XML the page could not take as they are: left out, or bounded (see GuestProblem) */
+    problems: GuestProblem[];
 }
 
 export function guestParse(xml: string): GuestConfig {
@@ -43,14 +52,21 @@ export function guestParse(xml: string): GuestConfig {
         if (v === null || v === undefined) return null;
         try { return cpusetParse(v) } catch (e) {
             if (!(e instanceof CpusetError)) throw e;
-            problems.push({ element: what, problem: e.problem });
+            problems.push({ kind: "cpuset", element: what, problem: e.problem });
             return null;
         }
     };
 
     const vcpu = child(root, "vcpu");
-    const vcpuMax = Number(vcpu?.textContent?.trim() || "1") || 1;
-    const vcpuCurrent = intAttr(vcpu, "current") ?? vcpuMax;
+    /** a count from the XML, refused (as a problem) beyond GUEST_COUNT_MAX */
+    const count = (text: string | null | undefined, element: string, fallback: number): number => {
+        const t = text?.trim() ?? "";
+        if (!/^\d+$/.test(t)) return fallback;
+        if (Number(t) > GUEST_COUNT_MAX) { problems.push({ kind: "count", element, value: t, max: GUEST_COUNT_MAX }); return fallback }
+        return Number(t);
+    };
+    const vcpuMax = count(vcpu?.textContent, "vcpu", 1) || 1;
+    const vcpuCurrent = Math.min(count(vcpu?.getAttribute("current"), "vcpu current", vcpuMax), vcpuMax);
     const cputune = child(root, "cputune");
 
     const vcpupins = new Map<number, number[]>();
@@ -68,8 +84,7 @@ export function guestParse(xml: string): GuestConfig {
     let iothreadIds = children(child(root, "iothreadids"), "iothread")
         .map(t => intAttr(t, "id")).filter((n): n is number => n !== null);
     if (iothreadIds.length === 0) {
-        const count = Number(child(root, "iothreads")?.textContent?.trim() || "0") || 0;
-        iothreadIds = Array.from({ length: count }, (_, i) => i + 1);
+        iothreadIds = Array.from({ length: count(child(root, "iothreads")?.textContent, "iothreads", 0) }, (_, i) => i + 1);
     }
 
     const nt = child(root, "numatune");

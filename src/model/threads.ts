@@ -9,11 +9,13 @@
 //   T<TAB>TID<TAB>CPUS<TAB>COMM                   threads: /proc/PID/task/TID/comm and its Cpus_allowed_list
 //   K<TAB>PID<TAB>CPUS<TAB>COMM                   a kernel thread outside any guest whose name ties it to
 //                                                 one (legacy "vhost-QEMUPID", "kvm-pit/QEMUPID")
-//   S<TAB>NAME<TAB>REASON                         a guest that was skipped: "ended" (its process ended before the
+//   S<TAB>REASON<TAB>NAME                         a guest that was skipped: "ended" (its process ended before the
 //                                                 read), "no-pid" (its pid file holds no process id)
 //   E<TAB>CODE                                    a problem of the read as a whole: "no-pid-access" (libvirt's pid
 //                                                 files are unreadable: guests were found by their command line)
 // Unknown record types are ignored (a newer reader may add some); a malformed line is reported, not fatal.
+// Every name (guest, thread) is the last field: it runs to the end of the line, tabs included; the reader never
+// prints a newline inside one.
 import { cpusetEqual, cpusetIsSubset, cpusetParse, cpusetUnion } from "./cpuset";
 import type { GuestEffective } from "./guest";
 
@@ -46,7 +48,7 @@ export interface Snapshot {
 export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
 const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
 
-export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread";
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped";
 
 export type SnapshotProblem =
     | { kind: "not-a-snapshot" }
@@ -60,6 +62,18 @@ export const SNAPSHOT_MAGIC = "numa-placement-snapshot";
 /** The snapshot's running guests of one connection, by name. */
 export const snapshotGuests = (snap: Snapshot, connection: Connection): Map<string, SnapshotGuest> =>
     connection === "system" ? snap.guests : snap.sessionGuests;
+
+/** Two reads in one: the system's guests of the first, the session's of the second, kernel threads once. */
+export function snapshotMerge(system: Snapshot, session: Snapshot): Snapshot {
+    const tids = new Set(system.kernelThreads.map(t => t.tid));
+    return {
+        guests: system.guests,
+        sessionGuests: session.sessionGuests,
+        kernelThreads: [...system.kernelThreads, ...session.kernelThreads.filter(t => !tids.has(t.tid))],
+        skipped: [...system.skipped.filter(s => s.connection === "system"), ...session.skipped.filter(s => s.connection === "session")],
+        problems: [...system.problems, ...session.problems],
+    };
+}
 
 export function snapshotParse(text: string): Snapshot {
     const snap: Snapshot = { guests: new Map(), sessionGuests: new Map(), kernelThreads: [], skipped: [], problems: [] };
@@ -105,7 +119,8 @@ export function snapshotParse(text: string): Snapshot {
             return;
         }
         case "S":
-            snap.skipped.push({ name: f[1] ?? "", reason: SKIP_REASONS.includes(f[2] ?? "") ? f[2] as SkipReason : "other", connection });
+            if (f.length < 3) { bad(n, "skipped"); return }
+            snap.skipped.push({ name: f.slice(2).join("\t"), reason: SKIP_REASONS.includes(f[1]!) ? f[1] as SkipReason : "other", connection });
             return;
         case "E":
             snap.problems.push(f[1] === "no-pid-access" ? { kind: "no-pid-access" } : { kind: "other", code: f[1] ?? "" });

@@ -54,11 +54,19 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Prop
     const run = async () => {
         setBusy(true);
         onBusy?.(true);
-        const results = await changeRun(items.map(i => ({ plan: i.plan, moveStragglers: i.moveStragglers })), host);
+        let results: ChangeResult[];
+        try {
+            results = await changeRun(items.map(i => ({ plan: i.plan, moveStragglers: i.moveStragglers })), host);
+        } catch (e) {
+            const error = { kind: "other" as const, message: String((e as Error)?.message ?? e) };
+            results = items.map(() => ({ kind: "error", error }));
+        } finally {
+            // the page's libvirt re-reads resume on every path
+            setBusy(false);
+            onBusy?.(false);
+        }
         const out = results.map(r => outcomeOf(r, host));
         setOutcomes(new Map(items.map((it, i) => [it.key, out[i]!])));
-        setBusy(false);
-        onBusy?.(false);
         const undo = results.flatMap((r, i) => {
             const applied = r.kind === "ran" ? r.results.filter(x => x.status === "applied").map(x => x.op) : [];
             return applied.length ? [{ plan: items[i]!.plan, applied }] : [];

@@ -10,7 +10,7 @@ import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/co
 import { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/components/HelperText/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/index.js";
-import { changeRun, type ChangeError, type OpResult } from "../change/engine";
+import { changeRun, type ChangeError, type ChangeResult, type OpResult } from "../change/engine";
 import { alignChange, alignTargets } from "../model/align";
 import type { ChangePlan, Conflict, GuestNow, OpCheck } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
@@ -101,8 +101,15 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     const run = async (ops: ChangePlan["ops"], earlier: OpResult[]) => {
         setBusy(true);
         setError(null);
-        const [r] = await changeRun([{ plan: { ...change, ops }, moveStragglers: willMove }], host);
-        setBusy(false);
+        let r: ChangeResult | undefined;
+        try {
+            [r] = await changeRun([{ plan: { ...change, ops }, moveStragglers: willMove }], host);
+        } catch (e) {
+            // nothing the engine knows: say so, and let the dialog be closed
+            r = { kind: "error", error: { kind: "other", message: String((e as Error)?.message ?? e) } };
+        } finally {
+            setBusy(false);
+        }
         if (r!.kind === "stale") { setNow(r!.now); setStale(r!.conflicts); return }
         if (r!.kind === "error") { setError(r!.error); return }
         setStale(null);

@@ -36,7 +36,7 @@ const COUNTERS = (() => { try { return window.localStorage.getItem("numa-placeme
 export const App = () => {
     const data = usePageData();
     const admin = usePermission();
-    const threads = useThreads();
+    const threads = useThreads(admin);
     const [selected, setSelected] = useState<string | null>(null);
     const [policyOption, setPolicyOption] = useLocationOption("policy");
     const policy = useMemo(() => policyParse(policyOption === "custom" ? undefined : policyOption), [policyOption]);
@@ -74,7 +74,9 @@ export const App = () => {
         (!nameFilter || r.guest.name.toLowerCase().includes(nameFilter.toLowerCase())) &&
         (!verdictFilter || r.placement.verdict.kind === verdictFilter));
     const threadsNote = threads.error
-        ? format(_("The threads could not be read: $0"), threads.error)
+        ? threads.error.kind === "timeout"
+            ? format(_("The thread read did not finish in $0 s; the next refresh tries again."), threads.error.seconds)
+            : format(_("The threads could not be read: $0"), threads.error.message)
         : snapshot && snapshot.problems.length ? snapshot.problems.map(snapshotProblemText).join(" ") : null;
     const selectedRow = rows.find(r => r.guest.key === selected) ?? null;
 
@@ -161,6 +163,20 @@ export const App = () => {
                             {format(_("$0: $1"), libvirtProblemText(error).title, error.message)}
                         </Alert>
                     ))}
+                    {threads.error && (
+                        <Alert variant="warning" isInline data-testid="threads-problem"
+                               title={threads.snapshot ? _("The threads shown are from an earlier read") : _("The guests' threads could not be read")}>
+                            {threadsNote}
+                        </Alert>
+                    )}
+                    {data.status === "ready" && data.unreadable.length > 0 && (
+                        <Alert variant="warning" isInline data-testid="guests-unreadable"
+                               title={format(cockpit.ngettext("$0 virtual machine is not shown: its definition could not be read",
+                                                              "$0 virtual machines are not shown: their definitions could not be read", data.unreadable.length),
+                                             data.unreadable.length)}>
+                            {data.unreadable.map(u => u.path).join(", ")}
+                        </Alert>
+                    )}
                     {data.status === "ready" && (
                         <HostMap host={data.host} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
                                  guestName={selectedRow?.guest.name ?? null} />

@@ -6,12 +6,13 @@ import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/inde
 import { Table, Thead, Tr, Th, Tbody, Td, ExpandableRowContent } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { GuestRecord } from "../libvirt/guests";
 import { cpusetFormat } from "../model/cpuset";
+import type { GuestProblem } from "../model/guest";
 import { VERDICT_ORDER, type GroupPlacement, type GuestPlacement } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import type { GuestThread } from "../model/threads";
 import type { HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
-import { nodesText, stateText } from "./words";
+import { guestProblemText, nodesText, stateText } from "./words";
 import { ThreadsTable } from "./ThreadsTable";
 import { findingSentence, verdictLabel } from "./verdictText";
 
@@ -48,6 +49,12 @@ interface Props {
 }
 
 const COLUMNS = 8;
+
+/** the problems of the XML the row shows, live and saved, each once */
+const guestProblems = (row: GuestRow): GuestProblem[] => {
+    const all = [...row.guest.config.problems, ...(row.guest.saved && row.guest.saved !== row.guest.config ? row.guest.saved.problems : [])];
+    return all.filter((p, i) => all.findIndex(q => JSON.stringify(q) === JSON.stringify(p)) === i);
+};
 
 /** Enter and Space on a button in a clickable row must press the button: the row's own key handler would
  *  select the row and cancel the button's default action. */
@@ -121,6 +128,11 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                 {guest.name}
                                 {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
                                 {guest.connection === "session" && <> <Label isCompact color="blue" data-testid="session-label">{_("your session")}</Label></>}
+                                {guestProblems(row).length > 0 && (
+                                    <> <Tooltip content={guestProblems(row).map(guestProblemText).join(" ")}>
+                                        <Label isCompact color="orange" tabIndex={0} data-testid="xml-problem">{_("XML not fully read")}</Label>
+                                    </Tooltip></>
+                                )}
                             </Td>
                             <Td dataLabel={_("State")}>{stateText(guest.state)}</Td>
                             <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>

@@ -36,9 +36,15 @@ export const UndoDialog = ({ items, host, onClose, onDone }: Props) => {
     const ready = prepared?.flatMap(p => p.kind === "ready" ? [p] : []) ?? [];
     const run = async () => {
         setBusy(true);
-        setResults(await changeRun(ready.map(p => ({ plan: p.plan })), host));
-        setBusy(false);
-        onDone();
+        try {
+            setResults(await changeRun(ready.map(p => ({ plan: p.plan })), host));
+        } catch (e) {
+            const error = { kind: "other" as const, message: String((e as Error)?.message ?? e) };
+            setResults(ready.map(() => ({ kind: "error", error })));
+        } finally {
+            setBusy(false);
+            onDone();
+        }
     };
 
     return (

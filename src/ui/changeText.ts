@@ -1,23 +1,11 @@
 // Words for change plans: targets that cannot be computed, operations, their results, conflicts and checks.
 import type { ChangeError, OpResult } from "../change/engine";
 import type { ChangeOp, Conflict, OpCheck, Where } from "../model/change";
-import { cpusetFormat, cpusetProblemText, type CpusetProblem } from "../model/cpuset";
+import { cpusetFormat } from "../model/cpuset";
 import type { TargetRefusal } from "../model/policy";
 import { topologyLlcsOf, topologyNodesOf, type HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
-import { nodesText, roleName } from "./words";
-
-export function cpusetProblemMessage(p: CpusetProblem): string {
-    switch (p.kind) {
-    case "empty-input": return _("Enter a CPU list, such as 1,3,5 or 0-7.");
-    case "empty-term": return format(_("“$0” has an empty entry between commas."), p.part);
-    case "not-a-number": return format(_("“$0” is not a CPU number or range."), p.part);
-    case "reversed-range": return format(_("“$0” is a range that ends before it starts."), p.part);
-    case "beyond-host": return format(_("“$0”: CPU $1 does not exist on this host (CPUs 0-$2)."), p.part, p.cpu, p.cpuCount - 1);
-    case "selects-nothing": return format(_("“$0” selects no CPU."), p.part);
-    default: return cpusetProblemText(p);
-    }
-}
+import { cpusetProblemMessage, nodesText, roleName } from "./words";
 
 export function refusalText(r: TargetRefusal): string {
     switch (r.kind) {

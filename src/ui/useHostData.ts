@@ -12,7 +12,7 @@ export type HostData =
     | { status: "off" }       // the connection is not used (qemu:///session of a user without guests there)
     | { status: "loading" }
     | { status: "error"; error: LibvirtError }
-    | { status: "ready"; host: HostRecord; guests: GuestRecord[] };
+    | { status: "ready"; host: HostRecord; guests: GuestRecord[]; unreadable: string[] };
 
 const RETRY_MS = 5000;
 /** libvirt sends no signal when libvirtd itself goes away (and libvirt-dbus may not re-register its events when
@@ -36,6 +36,7 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
 
     const statesSeen = useRef<string>(""); // the guests' names and states as last loaded
     const guestsSeen = useRef<GuestRecord[] | null>(null);
+    const unreadableSeen = useRef<string[]>([]);
     const hostSeen = useRef<HostRecord | null>(null);
     /** the host record, new only when the topology or the free memory changed */
     const hostOf = (topo: HostTopology, free: Map<number, number>): HostRecord => {
@@ -53,10 +54,12 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
             ]);
             if (mine !== generation.current) return;
             topology.current = topo;
-            const guests = guestsSeen.current = guestsKeep(guestsSeen.current, loaded);
+            const guests = guestsSeen.current = guestsKeep(guestsSeen.current, loaded.guests);
+            const unreadable = loaded.unreadable.join() === unreadableSeen.current.join() ? unreadableSeen.current : loaded.unreadable;
+            unreadableSeen.current = unreadable;
             statesSeen.current = statesKey(guests.map(g => [g.name, g.state]));
-            const ready = (host: HostRecord) => setData(d => d.status === "ready" && d.host === host && d.guests === guests
-                ? d : { status: "ready", host, guests });
+            const ready = (host: HostRecord) => setData(d => d.status === "ready" && d.host === host && d.guests === guests && d.unreadable === unreadable
+                ? d : { status: "ready", host, guests, unreadable });
             ready(hostOf(topo, memoryFree.current));
             const free = await hostMemoryLoad({ connection, topology: topo });
             if (mine !== generation.current) return;

@@ -11,7 +11,12 @@ import { useHostData } from "./useHostData";
 export type PageData =
     | { status: "loading" }
     | { status: "error"; error: LibvirtError }
-    | { status: "ready"; host: HostRecord; guests: GuestRecord[]; problems: { connection: Connection; error: LibvirtError }[] };
+    | {
+        status: "ready"; host: HostRecord; guests: GuestRecord[];
+        problems: { connection: Connection; error: LibvirtError }[];
+        /** guests whose XML could not be read at all, by connection and object path: not shown */
+        unreadable: { connection: Connection; path: string }[];
+    };
 
 export function usePageData(): PageData & { reload: () => void; hold: (on: boolean) => void; session: boolean | null } {
     // null while the probe runs
@@ -35,20 +40,26 @@ export function usePageData(): PageData & { reload: () => void; hold: (on: boole
         : systemGuests ?? userGuests ?? [], [systemGuests, userGuests]);
     const systemHost = system.status === "ready" ? system.host : null;
     const userHost = user.status === "ready" ? user.host : null;
+    const systemUnreadable = system.status === "ready" ? system.unreadable : null;
+    const userUnreadable = user.status === "ready" ? user.unreadable : null;
+    const unreadable = useMemo(() => [
+        ...(systemUnreadable ?? []).map(path => ({ connection: "system" as const, path })),
+        ...(userUnreadable ?? []).map(path => ({ connection: "session" as const, path })),
+    ], [systemUnreadable, userUnreadable]);
     const systemError = system.status === "error" ? system.error : null;
     const userError = user.status === "error" ? user.error : null;
     const userPending = session === null || user.status === "loading";
     const data: PageData = useMemo(() => {
         if (systemHost) {
             const problems = userError ? [{ connection: "session" as const, error: userError }] : [];
-            return { status: "ready", host: systemHost, guests, problems };
+            return { status: "ready", host: systemHost, guests, problems, unreadable };
         }
         if (systemError) {
-            if (userHost) return { status: "ready", host: userHost, guests, problems: [{ connection: "system", error: systemError }] };
+            if (userHost) return { status: "ready", host: userHost, guests, problems: [{ connection: "system", error: systemError }], unreadable };
             if (userPending) return { status: "loading" };
             return { status: "error", error: systemError };
         }
         return { status: "loading" };
-    }, [systemHost, userHost, systemError, userError, userPending, guests]);
+    }, [systemHost, userHost, systemError, userError, userPending, guests, unreadable]);
     return useMemo(() => ({ ...data, reload, hold, session }), [data, reload, hold, session]);
 }

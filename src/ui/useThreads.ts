@@ -1,20 +1,24 @@
 // Live thread truth: the /proc snapshot, read by one spawn per refresh, every few seconds while the page is
 // visible (never while it is hidden), and at once when asked (after a libvirt event).
 import { useCallback, useEffect, useRef, useState } from "react";
-import { hostSpawnCount } from "../host/spawn";
-import { threadsRead } from "../host/threads";
+import { SpawnTimeout, hostSpawnCount } from "../host/spawn";
+import { threadsAdminSet, threadsRead } from "../host/threads";
 import type { Snapshot } from "../model/threads";
 
 export const THREADS_REFRESH_MS = 3000;
 
+export type ThreadsError = { kind: "timeout"; seconds: number } | { kind: "failed"; message: string };
+
 export interface ThreadsState {
     snapshot: Snapshot | null;
-    error: string | null;
+    error: ThreadsError | null;
     refreshes: number;
     spawns: number;
 }
 
-export function useThreads(): ThreadsState & { refresh: () => void } {
+/** admin: the page's administrative access (the reader runs as root only with it, and never over the user's files) */
+export function useThreads(admin: boolean | null): ThreadsState & { refresh: () => void } {
+    useEffect(() => threadsAdminSet(admin), [admin]);
     const [state, setState] = useState<ThreadsState>({ snapshot: null, error: null, refreshes: 0, spawns: 0 });
     const running = useRef(false);
     const again = useRef(false);
@@ -26,7 +30,10 @@ export function useThreads(): ThreadsState & { refresh: () => void } {
         running.current = true;
         threadsRead().then(
             snapshot => ({ snapshot, error: null }),
-            (e: cockpit.BasicError) => ({ snapshot: null, error: e.message || String(e) }),
+            (e: unknown): { snapshot: null; error: ThreadsError } => ({
+                snapshot: null,
+                error: e instanceof SpawnTimeout ? { kind: "timeout", seconds: e.seconds } : { kind: "failed", message: (e as cockpit.BasicError).message || String(e) },
+            }),
         ).then(({ snapshot, error }) => {
             running.current = false;
             if (!alive.current) return;

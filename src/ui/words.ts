@@ -1,5 +1,6 @@
 // Words for the model's values, shared by the components: states, thread roles, policies, sizes, node lists.
-import type { GuestState } from "../model/guest";
+import type { CpusetProblem } from "../model/cpuset";
+import type { GuestProblem, GuestState } from "../model/guest";
 import type { MapRole } from "../model/hostmap";
 import type { PolicyKind } from "../model/policy";
 import type { SnapshotProblem, ThreadRole } from "../model/threads";
@@ -62,5 +63,25 @@ export function snapshotProblemText(p: SnapshotProblem): string {
     case "no-pid-access": return _("libvirt's list of guest processes cannot be read without administrative access: guests were found by their command line instead.");
     case "malformed": return format(_("The thread reader's line $0 could not be read; it was left out."), p.line);
     case "other": return format(_("The thread reader reported a problem this page does not know ($0)."), p.code);
+    }
+}
+
+export function cpusetProblemMessage(p: CpusetProblem): string {
+    switch (p.kind) {
+    case "empty-input": return _("Enter a CPU list, such as 1,3,5 or 0-7.");
+    case "empty-term": return format(_("“$0” has an empty entry between commas."), p.part);
+    case "not-a-number": return format(_("“$0” is not a CPU number or range."), p.part);
+    case "reversed-range": return format(_("“$0” is a range that ends before it starts."), p.part);
+    case "beyond-host": return format(_("“$0”: CPU $1 does not exist on this host (CPUs 0-$2)."), p.part, p.cpu, p.cpuCount - 1);
+    case "too-large": return format(_("“$0”: CPU $1 is beyond the largest CPU id accepted ($2)."), p.part, p.cpu, p.max);
+    case "selects-nothing": return format(_("“$0” selects no CPU."), p.part);
+    }
+}
+
+/** A part of a guest's XML the page could not take as it is, and what it did instead. */
+export function guestProblemText(p: GuestProblem): string {
+    switch (p.kind) {
+    case "cpuset": return format(_("$0: $1 It is left out."), p.element, cpusetProblemMessage(p.problem));
+    case "count": return format(_("$0: $1 is more than this page takes ($2); it is ignored."), p.element, p.value, p.max);
     }
 }

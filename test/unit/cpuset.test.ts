@@ -5,7 +5,12 @@ describe("cpusetParse", () => {
     it.each([
         ["0-3,8", [0, 1, 2, 3, 8]],
         ["0-7,^3", [0, 1, 2, 4, 5, 6, 7]],
-        ["^3,0-7", [0, 1, 2, 4, 5, 6, 7]],
+        // libvirt applies "^" in order: removing 3 before anything was added removes nothing
+        ["^3,0-7", [0, 1, 2, 3, 4, 5, 6, 7]],
+        ["0-7,^3,3", [0, 1, 2, 3, 4, 5, 6, 7]],
+        // and stops at the end of the text after a comma
+        ["0-3,", [0, 1, 2, 3]],
+        ["0-3 , ", [0, 1, 2, 3]],
         [" 1 , 3 ,5", [1, 3, 5]],
         ["8,0-2,1", [0, 1, 2, 8]],
         ["1,3,5,7,9,11", [1, 3, 5, 7, 9, 11]],
@@ -25,6 +30,11 @@ describe("cpusetParse", () => {
         ["0-3,^x", "not-a-number", "^x"],
         ["0,^0", "selects-nothing", "0,^0"],
         ["1.5", "not-a-number", "1.5"],
+        ["^ 3,4", "not-a-number", "^ 3"],
+        ["^1-3", "not-a-number", "^1-3"],
+        [",", "empty-term", ","],
+        ["0-3,,", "empty-term", "0-3,,"],
+        ["0-8192", "too-large", "0-8192"],
     ])("refuses %j, quoting the bad part", (text, kind, part) => {
         let err: unknown;
         try { cpusetParse(text) } catch (e) { err = e }
@@ -35,6 +45,11 @@ describe("cpusetParse", () => {
             expect(p).toHaveProperty("part", part);
             expect((err as Error).message).toContain(`"${part}"`);
         }
+    });
+
+    it("bounds a list whose host is not known: twenty huge ranges are refused at once, not expanded", () => {
+        expect(() => cpusetParse(Array(20).fill("0-999999").join(","))).toThrow(/beyond the largest CPU id accepted \(8191\)/);
+        expect(cpusetParse("0-8191")).toHaveLength(8192);
     });
 
     it("refuses a CPU beyond the host's count, naming it", () => {

@@ -29,7 +29,15 @@ describe("guestParse", () => {
     it("reports a malformed pin instead of failing", () => {
         const g = guestOf("malformed-pin");
         expect(g.vcpupins.size).toBe(0);
-        expect(g.problems).toEqual([{ element: "vcpupin 0", problem: { kind: "reversed-range", part: "3-1" } }]);
+        expect(g.problems).toEqual([{ kind: "cpuset", element: "vcpupin 0", problem: { kind: "reversed-range", part: "3-1" } }]);
+    });
+
+    it("bounds counts beyond what libvirt allows, as a problem of this guest, without looping over them", () => {
+        const g = guestParse("<domain><name>x</name><vcpu current='100000000'>100000000</vcpu><iothreads>5000000000</iothreads></domain>");
+        expect([g.vcpuMax, g.vcpuCurrent, g.iothreadIds]).toEqual([1, 1, []]);
+        expect(g.problems.map(p => p.kind === "count" && [p.element, p.value])).toEqual([
+            ["vcpu", "100000000"], ["vcpu current", "100000000"], ["iothreads", "5000000000"],
+        ]);
     });
 
     it("keeps a hostile name as text", () => {

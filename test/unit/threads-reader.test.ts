@@ -9,13 +9,18 @@ import { guestThreads, snapshotParse } from "../../src/model/threads";
 const SCRIPT = fs.readFileSync(path.resolve("src/host/threads-reader.sh"), "utf8");
 let root: string;
 
-function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[]; threads?: [number, string, string][]; uid?: number } = {}) {
+/** PF_KTHREAD and the flags of an ordinary process, as /proc/PID/stat shows them (field 9) */
+const KTHREAD_FLAGS = 0x208040, PROCESS_FLAGS = 0x400100;
+
+function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[]; threads?: [number, string, string][]; uid?: number; kthread?: boolean } = {}) {
     const dir = path.join(root, "proc", String(pid));
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "comm"), comm + "\n");
     const uid = opts.uid ?? 64055; // Debian's libvirt-qemu user
     fs.writeFileSync(path.join(dir, "status"), `Name:\t${comm}\nPid:\t${pid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\nCpus_allowed:\tff\nCpus_allowed_list:\t${cpus}\n`);
     fs.writeFileSync(path.join(dir, "cmdline"), (opts.cmdline ?? []).map(a => a + "\0").join(""));
+    const flags = opts.kthread ? KTHREAD_FLAGS : PROCESS_FLAGS;
+    fs.writeFileSync(path.join(dir, "stat"), `${pid} (${comm}) S ${opts.kthread ? 2 : 1} 0 0 0 -1 ${flags} 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n`);
     for (const [tid, tcomm, tcpus] of opts.threads ?? []) {
         const t = path.join(dir, "task", String(tid));
         fs.mkdirSync(t, { recursive: true });
@@ -24,8 +29,12 @@ function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[
     }
 }
 
+const ENV = () => ({ ...process.env, NUMA_PLACEMENT_PROC: path.join(root, "proc"), NUMA_PLACEMENT_SYSTEM_UIDS: "0 64055" });
+// a reader that blocks fails the test instead of hanging it
 const read = (...options: string[]) => execFileSync("sh", ["-c", SCRIPT, "numa-placement-reader", ...options, path.join(root, "run")],
-                                { env: { ...process.env, NUMA_PLACEMENT_PROC: path.join(root, "proc") }, encoding: "utf8" });
+                                { env: ENV(), encoding: "utf8", timeout: 10000 });
+const readSession = (dir: string, uid: string) => execFileSync("sh", ["-c", SCRIPT, "numa-placement-reader", "-s", dir, "-u", uid],
+                                { env: ENV(), encoding: "utf8", timeout: 10000 });
 
 beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "np-reader-"));
@@ -61,8 +70,8 @@ describe("threads-reader.sh", () => {
 
     it("lists legacy vhost and kvm-pit kernel threads, and tells which guest they belong to", () => {
         proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
-        proc(120, "vhost-100", "0-3");
-        proc(121, "kvm-pit/100", "0-3");
+        proc(120, "vhost-100", "0-3", { kthread: true });
+        proc(121, "kvm-pit/100", "0-3", { kthread: true });
         proc(130, "kworker/0:1", "0");
         fs.writeFileSync(path.join(root, "run", "g.pid"), "100\n");
         const snap = snapshotParse(read());
@@ -112,9 +121,78 @@ describe("threads-reader.sh", () => {
         const snap = snapshotParse(read("-s", path.join(root, "no-such-dir"), "-u", "1001"));
         expect([...snap.guests.keys()]).toEqual(["sys"]);
         expect([...snap.sessionGuests.keys()]).toEqual(["mine"]);
-        // and without -u every QEMU process is taken for a system guest, as before
+        // without -u, a user's QEMU process is still no system guest: only root's and libvirt's QEMU user's are
         const plain = snapshotParse(read());
-        expect([...plain.guests.keys()].sort()).toEqual(["mine", "sys"]);
+        expect([...plain.guests.keys()]).toEqual(["sys"]);
         expect(plain.sessionGuests.size).toBe(0);
+    });
+
+    describe("trusts nothing a user can write", () => {
+        const sessionRun = () => { const d = path.join(root, "session-run"); fs.mkdirSync(d, { recursive: true }); return d };
+
+        it("a pid file named to forge records is skipped: no fake guest, no fake threads", () => {
+            proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
+            fs.writeFileSync(path.join(root, "run", "victim.pid"), "100");
+            const forged = "x\nC\tsystem\nG\t1\tvictim\nT\t555\t0-7\tw";
+            for (const dir of [path.join(root, "run"), sessionRun()])
+                fs.writeFileSync(path.join(dir, forged + ".pid"), "1");
+            const snap = snapshotParse(read("-s", path.join(root, "session-run"), "-u", "1001"));
+            expect([...snap.guests.keys()]).toEqual(["victim"]);
+            expect(snap.guests.get("victim")!.pid).toBe(100);
+            expect(guestThreads(snap, "victim")!.map(t => t.tid)).toEqual([100]);
+            expect(snap.sessionGuests.size).toBe(0);
+            expect(snap.problems).toEqual([]);
+        });
+
+        it("a FIFO or a symlink among the pid files is not read (the reader does not block)", () => {
+            proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
+            fs.writeFileSync(path.join(root, "run", "real.pid"), "100");
+            execFileSync("mkfifo", [path.join(root, "run", "hang.pid")]);
+            fs.writeFileSync(path.join(root, "secret"), "100");
+            fs.symlinkSync(path.join(root, "secret"), path.join(root, "run", "link.pid"));
+            const snap = snapshotParse(read());
+            expect([...snap.guests.keys()]).toEqual(["real"]);
+            expect(snap.skipped).toEqual([]);
+        });
+
+        it("a user's process named vhost-PID is no kernel worker of that guest", () => {
+            proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
+            proc(140, "vhost-100", "0-3", { uid: 1001 });
+            proc(141, "vhost-100", "1", { kthread: true });
+            fs.writeFileSync(path.join(root, "run", "g.pid"), "100");
+            const snap = snapshotParse(read());
+            expect(snap.kernelThreads.map(t => t.tid)).toEqual([141]);
+            expect(guestThreads(snap, "g")!.map(t => t.tid)).toEqual([100, 141]);
+        });
+
+        it("Linux 6.4 and later: vhost workers (multiqueue) are threads of the guest's own process", () => {
+            proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"], [101, "CPU 0/KVM", "1"], [150, "vhost-100", "1"], [151, "vhost-100", "1"]] });
+            fs.writeFileSync(path.join(root, "run", "g.pid"), "100");
+            const snap = snapshotParse(read());
+            expect(snap.kernelThreads).toEqual([]);
+            expect(guestThreads(snap, "g")!.filter(t => t.role.kind === "vhost").map(t => [t.tid, t.role])).toEqual([
+                [150, { kind: "vhost", kernelThread: false }], [151, { kind: "vhost", kernelThread: false }],
+            ]);
+        });
+
+        it("a guest name with a tab or a backslash, and a thread name with a newline, stay whole and harmless", () => {
+            proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"], [101, "x\nG\t1\tfake", "1"]] });
+            fs.writeFileSync(path.join(root, "run", "tab\there \\ too.pid"), "100");
+            fs.writeFileSync(path.join(root, "run", "gone\tgone.pid"), "4343");
+            const snap = snapshotParse(read());
+            expect([...snap.guests.keys()]).toEqual(["tab\there \\ too"]);
+            expect(guestThreads(snap, "tab\there \\ too")!.map(t => t.comm)).toEqual(["qemu-system-x86", "x"]);
+            expect(snap.skipped).toEqual([{ name: "gone\tgone", reason: "ended", connection: "system" }]);
+        });
+
+        it("run with -s only (as the user), it reads the session and nothing of the system's", () => {
+            proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
+            proc(200, "qemu-system-x86", "5", { uid: 1001, threads: [[200, "qemu-system-x86", "5"]] });
+            fs.writeFileSync(path.join(root, "run", "sys.pid"), "100");
+            fs.writeFileSync(path.join(sessionRun(), "mine.pid"), "200");
+            const snap = snapshotParse(readSession(path.join(root, "session-run"), "1001"));
+            expect(snap.guests.size).toBe(0);
+            expect([...snap.sessionGuests.keys()]).toEqual(["mine"]);
+        });
     });
 });

@@ -33,7 +33,7 @@ describe("snapshotParse and roles", () => {
         const snap = snapshotOf("vanished-mid-read");
         expect([...snap.guests.keys()]).toEqual(["alive"]);
         expect(snap.skipped).toEqual([
-            { name: "gone-before-read", reason: "other", connection: "system" },
+            { name: "gone-before-read", reason: "ended", connection: "system" },
             { name: "gone-during-read", reason: "ended-during-read", connection: "system" },
         ]);
         expect(snap.problems).toEqual([{ kind: "malformed", line: 7, record: "thread" }]);
@@ -56,7 +56,7 @@ describe("snapshotParse and roles", () => {
         const snap = snapshotParse([
             "numa-placement-snapshot\t1",
             "G\t10\tweb", "T\t10\t0-3\tqemu-system-x86",
-            "C\tsession", "G\t20\tweb", "T\t20\t1\tqemu-system-x86", "S\tmine-gone\tNo such process",
+            "C\tsession", "G\t20\tweb", "T\t20\t1\tqemu-system-x86", "S\tended\tmine\tgone",
             "C\tsystem", "G\t30\tdb", "T\t30\t2\tqemu-system-x86",
             "C\tuser", "",
         ].join("\n"));
@@ -64,7 +64,7 @@ describe("snapshotParse and roles", () => {
         expect([...snap.sessionGuests.keys()]).toEqual(["web"]);
         expect(guestThreads(snap, "web", "session")!.map(t => t.cpus)).toEqual([[1]]);
         expect(guestThreads(snap, "db", "session")).toBeNull();
-        expect(snap.skipped).toEqual([{ name: "mine-gone", reason: "other", connection: "session" }]);
+        expect(snap.skipped).toEqual([{ name: "mine\tgone", reason: "ended", connection: "session" }]);
         expect(snap.problems).toEqual([{ kind: "malformed", line: 11, record: "connection" }]);
     });
 
