@@ -80,6 +80,21 @@ export function libvirtErrorOf(e: unknown): LibvirtError {
     return new LibvirtError(kind, message, name);
 }
 
+/**
+ * When the bus refuses this user any message to org.libvirt (the system bus lets only root and the libvirt group
+ * in), cockpit cannot introspect it and says only that the method's "introspection data" is missing: a ping with
+ * an explicit signature gets the bus's own answer, so that the page can say the user is not allowed.
+ */
+async function refusedByBus(connection: Connection, path: string): Promise<LibvirtError | null> {
+    try {
+        await libvirtClient(connection).call(path, "org.freedesktop.DBus.Peer", "Ping", [], { type: "", timeout: 10000 });
+        return null;
+    } catch (e) {
+        const err = libvirtErrorOf(e);
+        return err.kind === "denied" ? err : null;
+    }
+}
+
 /** Calls a libvirt-dbus method and returns its out arguments with variants unwrapped. */
 export async function libvirtCall(connection: Connection, path: string, iface: string, method: string, args: unknown[]): Promise<unknown[]> {
     callCount++;
@@ -87,7 +102,10 @@ export async function libvirtCall(connection: Connection, path: string, iface: s
         const reply = await libvirtClient(connection).call(path, iface, method, args, { timeout: 30000 });
         return unwrapVariants(reply) as unknown[];
     } catch (e) {
-        throw libvirtErrorOf(e);
+        const err = libvirtErrorOf(e);
+        if (/^Introspection data for method .* not available$/.test(err.message))
+            throw await refusedByBus(connection, path) ?? err;
+        throw err;
     }
 }
 

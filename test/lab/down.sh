@@ -5,6 +5,7 @@ set -uo pipefail
 source "$(dirname "$0")/common.sh"
 [ -d "$STATE" ] || { log "nothing to stop"; exit 0; }
 
+"$LAB_DIR/outsider.sh" down
 "$LAB_DIR/session.sh" down
 "$LAB_DIR/guests.sh" down
 stop_recorded keepalive

@@ -98,6 +98,10 @@ fi
 # 9. an ordinary user with guests of their own (qemu:///session) and a Cockpit as that user on :9092
 "$LAB_DIR/session.sh" up
 
+# 10. a user libvirt does not let in, and a Cockpit as that user on :9093
+"$LAB_DIR/outsider.sh" up
+
 log "ready"
 echo "NUMA placement lab: http://127.0.0.1:9090/numa-placement"
 echo "  as an ordinary user with qemu:///session guests: http://127.0.0.1:9092/numa-placement"
+echo "  as a user libvirt does not let in: http://127.0.0.1:9093/numa-placement"
