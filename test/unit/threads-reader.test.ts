@@ -185,6 +185,16 @@ describe("threads-reader.sh", () => {
             expect(snap.skipped).toEqual([{ name: "gone\tgone", reason: "ended", connection: "system" }]);
         });
 
+        it("a guest name with bytes that are not UTF-8 arrives whole, as the bridge decodes it (replacement characters)", () => {
+            proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
+            fs.writeFileSync(Buffer.concat([Buffer.from(path.join(root, "run") + "/caf"), Buffer.from([0xe9, 0xff]), Buffer.from(".pid")]), "100");
+            const out = execFileSync("sh", ["-c", SCRIPT, "numa-placement-reader", path.join(root, "run")], { env: ENV(), timeout: 10000 });
+            const snap = snapshotParse(new TextDecoder("utf-8").decode(out));
+            expect(snap.problems).toEqual([]);
+            expect([...snap.guests.keys()]).toEqual(["caf\ufffd\ufffd"]);
+            expect(guestThreads(snap, "caf\ufffd\ufffd")!.map(t => t.tid)).toEqual([100]);
+        });
+
         it("run with -s only (as the user), it reads the session and nothing of the system's", () => {
             proc(100, "qemu-system-x86", "1", { threads: [[100, "qemu-system-x86", "1"]] });
             proc(200, "qemu-system-x86", "5", { uid: 1001, threads: [[200, "qemu-system-x86", "5"]] });
