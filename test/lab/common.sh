@@ -59,3 +59,31 @@ refresh_bus_record() { # NAME BUSNAME
     [ -n "$owner" ] && [ "$(cat "/proc/$owner/comm" 2>/dev/null)" = "$comm" ] && printf '%s %s\n' "$owner" "$comm" > "$f"
     return 0
 }
+
+# A Cockpit that runs as an ordinary user: cockpit-ws with one local-session bridge under its own session bus on
+# 127.0.0.1:PORT, and a keepalive websocket (the bridge ends 15 s after the last one closes). Recorded as
+# NAME-cockpit-ws and NAME-keepalive. The command prefix runs a program as that user.
+user_cockpit_up() { # NAME PORT COMMAND-PREFIX...
+    local name=$1 port=$2 pid i
+    shift 2
+    if ! probe http "http://127.0.0.1:$port/"; then
+        log "starting cockpit-ws ($name) on 127.0.0.1:$port"
+        "$@" setsid dbus-run-session -- /usr/lib/cockpit/cockpit-ws --no-tls -a 127.0.0.1 -p "$port" \
+            --local-session=cockpit-bridge > "$STATE/run/$name-cockpit-ws.log" 2>&1 < /dev/null &
+        pid=$!
+        for i in $(seq 50); do probe http "http://127.0.0.1:$port/" && break; sleep 0.2; done
+        record_pid "$name-cockpit-ws" "$pid"
+    fi
+    if recorded_pid "$name-cockpit-ws" >/dev/null && ! recorded_pid "$name-keepalive" >/dev/null; then
+        COCKPIT_SOCKET="ws://127.0.0.1:$port/cockpit/socket" \
+            setsid node --experimental-websocket "$LAB_DIR/keepalive.mjs" > "$STATE/run/$name-keepalive.log" 2>&1 < /dev/null &
+        pid=$!
+        sleep 1
+        record_pid "$name-keepalive" "$pid"
+    fi
+}
+
+user_cockpit_down() { # NAME
+    stop_recorded "$1-keepalive"
+    stop_recorded "$1-cockpit-ws" group
+}

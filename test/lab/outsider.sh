@@ -18,29 +18,13 @@ up() {
     uid=$(id -u "$OUTSIDER")
     urun=/run/user/$uid
     install -d -o "$OUTSIDER" -g "$OUTSIDER" -m 0700 "$urun"
-    if ! probe http "http://127.0.0.1:$OUTSIDER_PORT/"; then
-        log "starting cockpit-ws as $OUTSIDER on 127.0.0.1:$OUTSIDER_PORT"
-        setpriv --reuid="$OUTSIDER" --regid="$OUTSIDER" --init-groups \
-            env -i HOME="$uhome" USER="$OUTSIDER" LOGNAME="$OUTSIDER" XDG_RUNTIME_DIR="$urun" \
-            PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
-            setsid dbus-run-session -- /usr/lib/cockpit/cockpit-ws --no-tls -a 127.0.0.1 -p "$OUTSIDER_PORT" \
-            --local-session=cockpit-bridge > "$STATE/run/outsider-cockpit-ws.log" 2>&1 < /dev/null &
-        local pid=$!
-        for i in $(seq 50); do probe http "http://127.0.0.1:$OUTSIDER_PORT/" && break; sleep 0.2; done
-        record_pid outsider-cockpit-ws "$pid"
-    fi
-    if recorded_pid outsider-cockpit-ws >/dev/null && ! recorded_pid outsider-keepalive >/dev/null; then
-        COCKPIT_SOCKET="ws://127.0.0.1:$OUTSIDER_PORT/cockpit/socket" \
-            setsid node --experimental-websocket "$LAB_DIR/keepalive.mjs" > "$STATE/run/outsider-keepalive.log" 2>&1 < /dev/null &
-        local pid=$!
-        sleep 1
-        record_pid outsider-keepalive "$pid"
-    fi
+    user_cockpit_up outsider "$OUTSIDER_PORT" setpriv --reuid="$OUTSIDER" --regid="$OUTSIDER" --init-groups \
+        env -i HOME="$uhome" USER="$OUTSIDER" LOGNAME="$OUTSIDER" XDG_RUNTIME_DIR="$urun" \
+        PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8
 }
 
 down() {
-    stop_recorded outsider-keepalive
-    stop_recorded outsider-cockpit-ws group
+    user_cockpit_down outsider
 }
 
 case "${1:-}" in

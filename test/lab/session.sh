@@ -62,26 +62,11 @@ up() {
         fi
     done
 
-    if ! probe http "http://127.0.0.1:$SESSION_PORT/"; then
-        log "starting cockpit-ws as $SESSION_USER on 127.0.0.1:$SESSION_PORT"
-        "${AS_USER[@]}" setsid dbus-run-session -- /usr/lib/cockpit/cockpit-ws --no-tls -a 127.0.0.1 -p "$SESSION_PORT" \
-            --local-session=cockpit-bridge > "$STATE/run/session-cockpit-ws.log" 2>&1 < /dev/null &
-        local pid=$!
-        for i in $(seq 50); do probe http "http://127.0.0.1:$SESSION_PORT/" && break; sleep 0.2; done
-        record_pid session-cockpit-ws "$pid"
-    fi
-    if recorded_pid session-cockpit-ws >/dev/null && ! recorded_pid session-keepalive >/dev/null; then
-        COCKPIT_SOCKET="ws://127.0.0.1:$SESSION_PORT/cockpit/socket" \
-            setsid node --experimental-websocket "$LAB_DIR/keepalive.mjs" > "$STATE/run/session-keepalive.log" 2>&1 < /dev/null &
-        local pid=$!
-        sleep 1
-        record_pid session-keepalive "$pid"
-    fi
+    user_cockpit_up session "$SESSION_PORT" "${AS_USER[@]}"
 }
 
 down() {
-    stop_recorded session-keepalive
-    stop_recorded session-cockpit-ws group
+    user_cockpit_down session
     id "$SESSION_USER" >/dev/null 2>&1 || return 0
     user_env
     # (only while the user's libvirtd answers: virsh would start one otherwise)
