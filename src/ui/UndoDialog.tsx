@@ -7,12 +7,26 @@ import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Spinner } from "@patternfly/react-core/dist/esm/components/Spinner/index.js";
 import { changeRun, undoPrepare, type ChangeResult, type UndoPrepared } from "../change/engine";
+import type { ChangeOp } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import type { HostTopology } from "../model/topology";
 import { errorText, opSubject, partialText, whereText } from "./changeText";
 import { _, format } from "./i18n";
 import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
 import type { UndoItem } from "./useToasts";
+
+/** One note per group and CPU set: "the emulator threads of the saved config and the running guest … (0-23)" */
+function pinnedInstead(ops: ChangeOp[]): { what: string; sides: string; cpus: string }[] {
+    const notes = new Map<string, { what: string; sides: string[]; cpus: string }>();
+    for (const op of ops) {
+        if (op.kind === "move-threads") continue;
+        const what = opSubject(op).toLowerCase(), cpus = cpusetFormat(op.before);
+        const note = notes.get(what + cpus) ?? { what, sides: [], cpus };
+        note.sides.push(whereText(op.where));
+        notes.set(what + cpus, note);
+    }
+    return [...notes.values()].map(n => ({ ...n, sides: n.sides.join(_(" and ")) }));
+}
 
 interface Props {
     items: UndoItem[];
@@ -67,10 +81,10 @@ export const UndoDialog = ({ items, host, onClose, onDone }: Props) => {
                             {p.kind === "ready" && !result && (
                                 <>
                                     <PlanPreview plan={p.plan} host={host} />
-                                    {p.restoredInstead.map((op, k) => (
-                                        <p key={k} className="np-note" data-testid="undo-pinned-instead">
+                                    {pinnedInstead(p.restoredInstead).map(({ what, sides, cpus }) => (
+                                        <p key={what + cpus} className="np-note" data-testid="undo-pinned-instead">
                                             {format(_("The $0 of the $1 had no pin before; libvirt cannot remove a pin, so Undo pins them to the CPUs they could use then ($2)."),
-                                                    opSubject(op).toLowerCase(), whereText(op.where), op.kind === "move-threads" ? "" : cpusetFormat(op.before))}
+                                                    what, sides, cpus)}
                                         </p>
                                     ))}
                                 </>
