@@ -7,7 +7,7 @@ let spawnCount = 0;
 /** How many processes this page has spawned since it loaded (shown to tests as data-spawns). */
 export const hostSpawnCount = (): number => spawnCount;
 
-export const SPAWN_TIMEOUT_MS = 30000;
+export const SPAWN_TIMEOUT_MS = 60000;
 
 export class SpawnTimeout extends Error {
     readonly seconds: number;

@@ -7,7 +7,8 @@ import READER from "./threads-reader.sh";
 import { sessionProbe } from "./session";
 import { hostSpawn } from "./spawn";
 
-export const READER_TIMEOUT_MS = 20000;
+// generous: on a loaded or emulated host a read of every thread may take many seconds (the NUMA lab: ~10)
+export const READER_TIMEOUT_MS = 60000;
 const SYSTEM_RUN = "/run/libvirt/qemu";
 
 // whether the page has administrative access; unknown counts as maybe

@@ -31,4 +31,5 @@ export async function undoFromToast(f: Frame, timeout = 30000): Promise<void> {
     await f.waitForSelector("[data-testid=undo-dialog] [data-undo=ready]", { timeout });
     await f.click("[data-testid=undo-apply]");
     await f.waitForSelector("[data-testid=undo-dialog] [data-testid=undo-close]:has-text('Close')", { timeout });
+    await f.click("[data-testid=undo-close]");
 }
