@@ -10,6 +10,7 @@ import { UndoDialog } from "./UndoDialog";
 import { useToasts, UNDO_TTL_MS, type UndoItem } from "./useToasts";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
+import { contentionCompute, type CpuContention } from "../model/contention";
 import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
 import { guestIsActive } from "../model/guest";
@@ -70,6 +71,10 @@ export const App = () => {
     }, [data, snapshot, policy]);
     const host = data.status === "ready" ? data.host.topology : null;
     const toasts = useToasts(rows, host);
+    // who competes for each CPU: the running guests' vCPUs, both connections
+    const contention = useMemo(() => host
+        ? contentionCompute(host, rows.filter(r => guestIsActive(r.guest.state)).map(r => ({ key: r.guest.key, name: r.guest.name, config: r.guest.config })))
+        : new Map<number, CpuContention>(), [host, rows]);
     const shownRows = rows.filter(r =>
         (!nameFilter || r.guest.name.toLowerCase().includes(nameFilter.toLowerCase())) &&
         (!verdictFilter || r.placement.verdict.kind === verdictFilter));
@@ -178,7 +183,7 @@ export const App = () => {
                         </Alert>
                     )}
                     {data.status === "ready" && (
-                        <HostMap host={data.host} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
+                        <HostMap host={data.host} contention={contention} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
                                  guestName={selectedRow?.guest.name ?? null} />
                     )}
                     <Card>

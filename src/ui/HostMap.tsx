@@ -4,6 +4,7 @@ import React from "react";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/index.js";
 import type { HostRecord } from "../libvirt/guests";
+import { contentionOwnerGuests, type CpuContention } from "../model/contention";
 import { cpusetFormat } from "../model/cpuset";
 import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";
 import { _, format } from "./i18n";
@@ -11,13 +12,20 @@ import { roleText, sizeText } from "./words";
 
 interface Props {
     host: HostRecord;
+    /** for every online CPU, the running guests' vCPUs that own or share it */
+    contention: Map<number, CpuContention>;
     /** CPU -> the selected guest's groups there */
     roles: Map<number, Set<MapRole>> | null;
     guestName: string | null;
 }
 
-export const HostMap = ({ host, roles, guestName }: Props) => {
+/** "pinned here: rhel64 vCPU 0, web vCPU 1" */
+const ownersText = (use: CpuContention | undefined): string =>
+    use?.owners.length ? format(_("pinned here: $0"), use.owners.map(h => format(_("$0 vCPU $1"), h.name, h.vcpu)).join(", ")) : "";
+
+export const HostMap = ({ host, contention, roles, guestName }: Props) => {
     const topo = host.topology;
+    const anyOwned = [...contention.values()].some(u => u.owners.length > 0);
     const nodes = mapLayout(topo);
     return (
         <Card data-testid="host-map">
@@ -62,13 +70,16 @@ export const HostMap = ({ host, roles, guestName }: Props) => {
                                                     {core.map(cpu => {
                                                         const r = roles?.get(cpu);
                                                         const online = topo.cpus.get(cpu)?.online ?? false;
+                                                        const use = contention.get(cpu);
+                                                        const owners = contentionOwnerGuests(use);
                                                         const label = [format(_("CPU $0"), cpu), !online ? _("offline") : "",
-                                                            ...MAP_ROLES.filter(x => r?.has(x)).map(roleText)].filter(Boolean).join(", ");
+                                                            ...MAP_ROLES.filter(x => r?.has(x)).map(roleText), ownersText(use)].filter(Boolean).join(", ");
                                                         return (
-                                                            <span key={cpu} className="np-cpu" data-cpu={cpu} data-online={online}
+                                                            <span key={cpu} className="np-cpu" data-cpu={cpu} data-online={online} data-owners={owners}
                                                                   data-roles={r ? MAP_ROLES.filter(x => r.has(x)).join(" ") : ""}
                                                                   title={label} aria-label={label} role="img">
                                                                 {cpu}
+                                                                {owners > 0 && <span className="np-owned" aria-hidden="true">{owners > 1 ? owners : ""}</span>}
                                                                 {r && (
                                                                     <span className="np-marks">
                                                                         {MAP_ROLES.filter(x => r.has(x)).map(x => <span key={x} className="np-mark" data-role={x} />)}
@@ -86,11 +97,19 @@ export const HostMap = ({ host, roles, guestName }: Props) => {
                         );
                     })}
                 </div>
-                {roles && (
+                {(roles || anyOwned) && (
                     <ul className="np-legend" aria-label={_("Legend")}>
-                        {MAP_ROLES.map(role => (
+                        {roles && MAP_ROLES.map(role => (
                             <li key={role}><span className="np-mark np-swatch" data-role={role} aria-hidden="true" />{roleText(role)}</li>
                         ))}
+                        {anyOwned && (
+                            <li><span className="np-cpu np-swatch-cpu" data-owners={1} aria-hidden="true"><span className="np-owned" /></span>
+                                {_("a guest's vCPU is pinned to this CPU alone")}</li>
+                        )}
+                        {anyOwned && (
+                            <li data-testid="legend-contended"><span className="np-cpu np-swatch-cpu" data-owners={2} aria-hidden="true"><span className="np-owned">2</span></span>
+                                {_("vCPUs of several guests are pinned to this CPU: they take turns")}</li>
+                        )}
                     </ul>
                 )}
             </CardBody>

@@ -101,6 +101,27 @@ describe("the map", () => {
     });
 });
 
+describe("contention", () => {
+    it("marks each CPU with how many running guests have a vCPU pinned to it alone, as virsh vcpupin says", async () => {
+        await openWith("node");
+        const owners = new Map<number, Set<string>>();
+        for (const [name, state] of await guestStates()) {
+            if (state !== "running") continue;
+            // " 0   1" per vCPU (virsh -q): its affinity; a single CPU means the vCPU owns it
+            for (const line of (await virsh("vcpupin", name)).split("\n")) {
+                const m = /^\s*\d+:?\s+(\d+)\s*$/.exec(line);
+                if (m) owners.set(Number(m[1]), (owners.get(Number(m[1])) ?? new Set()).add(name));
+            }
+        }
+        const shown = new Map(await frame.$$eval("[data-testid=host-map] [data-cpu]", els =>
+            els.map(e => [Number(e.getAttribute("data-cpu")), Number(e.getAttribute("data-owners"))] as [number, number])));
+        expect(shown.size).toBeGreaterThan(0);
+        for (const [cpu, n] of shown) expect(n, `CPU ${cpu}`).toBe(owners.get(cpu)?.size ?? 0);
+        expect(Math.max(...shown.values())).toBeGreaterThan(1); // the lab's guests crowd CPU 1
+        expect(await frame.locator("[data-testid=legend-contended]").count()).toBe(1);
+    });
+});
+
 describe("changes from outside, hostile names", () => {
     // libvirt refuses only '/' in a name
     const NAME = `<img src=x onerror=alert(1)><b>np "q" 'a' & $(id); \`id\` |x`;
