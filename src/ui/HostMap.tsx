@@ -26,6 +26,7 @@ const ownersText = (use: CpuContention | undefined): string =>
 export const HostMap = ({ host, contention, roles, guestName }: Props) => {
     const topo = host.topology;
     const anyOwned = [...contention.values()].some(u => u.owners.length > 0);
+    const anyContended = [...contention.values()].some(u => contentionOwnerGuests(u) > 1);
     const nodes = mapLayout(topo);
     return (
         <Card data-testid="host-map">
@@ -106,7 +107,7 @@ export const HostMap = ({ host, contention, roles, guestName }: Props) => {
                             <li><span className="np-cpu np-swatch-cpu" data-owners={1} aria-hidden="true"><span className="np-owned" /></span>
                                 {_("a guest's vCPU is pinned to this CPU alone")}</li>
                         )}
-                        {anyOwned && (
+                        {anyContended && (
                             <li data-testid="legend-contended"><span className="np-cpu np-swatch-cpu" data-owners={2} aria-hidden="true"><span className="np-owned">2</span></span>
                                 {_("vCPUs of several guests are pinned to this CPU: they take turns")}</li>
                         )}
