@@ -41,6 +41,8 @@ export interface ChangeItem {
     plan: ChangePlan;
     /** move the emulator-group threads that did not follow a live pin (sched_setaffinity) */
     moveStragglers?: boolean;
+    /** what the guest already has and the plan leaves as it is, verified with the applied operations (not written) */
+    verifyAlso?: ChangeOp[];
 }
 
 const errorOf = (e: unknown): ChangeError => {
@@ -125,12 +127,15 @@ async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): P
 const appliedOps = (results: OpResult[]): ChangeOp[] => results.filter(r => r.status === "applied").map(r => r.op);
 
 /** Verifies the applied ops of every item: one /proc read for all live ops, the saved XML again for config ops. */
-async function verifyAll(items: { plan: ChangePlan; results: OpResult[] }[], host: HostTopology):
+async function verifyAll(items: { plan: ChangePlan; results: OpResult[]; item: ChangeItem }[], host: HostTopology):
     Promise<{ checks: OpCheck[][]; snap: Snapshot | null }> {
-    const live = items.some(i => appliedOps(i.results).some(o => o.where === "live"));
+    const toCheck = (i: { results: OpResult[]; item: ChangeItem }) =>
+        i.results.every(r => r.status === "applied") ? [...appliedOps(i.results), ...i.item.verifyAlso ?? []] : appliedOps(i.results);
+    const live = items.some(i => toCheck(i).some(o => o.where === "live"));
     const snap = live ? await threadsRead().catch(() => null) : null;
-    const checks = await pool(items, CHANGE_CONCURRENCY, async ({ plan, results }) => {
-        const applied = appliedOps(results);
+    const checks = await pool(items, CHANGE_CONCURRENCY, async i => {
+        const plan = i.plan;
+        const applied = toCheck(i);
         const saved = applied.some(o => o.where === "config")
             ? await domainXmlGet({ connection: plan.guest.connection, path: plan.guest.path, inactive: true }).then(guestParse, () => null)
             : null;

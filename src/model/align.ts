@@ -35,3 +35,14 @@ export function alignChange({ plan, iothreads, host, live, saved }: {
     }
     return ops;
 }
+
+/**
+ * The running guest's emulator threads as the plan leaves them, when its live side needs no pin (already on the
+ * target): checked from the kernel with the rest, so that threads which did not follow an earlier pin are seen
+ * (and moved, when asked) even when nothing is written live.
+ */
+export function alignLiveCheck(plan: Plan): ChangeOp | null {
+    if (plan.kind === "change" && plan.steps.some(s => s.where === "live")) return null;
+    const live = alignTargets(plan).find(t => t.where === "live");
+    return live ? { kind: "emulator", where: "live", before: live.target, beforePinned: true, after: live.target } : null;
+}

@@ -7,7 +7,7 @@ import { ExpandableSection } from "@patternfly/react-core/dist/esm/components/Ex
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import { changeRun, type ChangeResult } from "../change/engine";
-import { commandText, opCommands, type ChangePlan } from "../model/change";
+import { commandText, opCommands, type ChangeOp, type ChangePlan } from "../model/change";
 import type { HostTopology } from "../model/topology";
 import type { Applied } from "./AlignDialog";
 import { alignVerifyText, conflictText, errorText, opText, partialText } from "./changeText";
@@ -18,6 +18,8 @@ export interface BatchItem {
     plan: ChangePlan;
     /** the guest's threads are moved when they do not follow (session guests: libvirt moves only the main one) */
     moveStragglers: boolean;
+    /** what the guest already has and the plan leaves, verified with the rest */
+    verifyAlso: ChangeOp[];
 }
 
 type Status = "applied" | "verified" | "not-verified" | "failed" | "changed";
@@ -27,7 +29,7 @@ function outcomeOf(r: ChangeResult, host: HostTopology): { status: Status; text:
     if (r.kind === "error") return { status: "failed", text: format(_("Nothing changed: $0"), errorText(r.error)) };
     const partial = partialText(r.results);
     if (partial) return { status: "failed", text: partial };
-    if (!r.results.some(x => x.op.where === "live")) return { status: "applied", text: _("Saved config changed (the guest is not running).") };
+    if (!r.checks.some(c => c.op.where === "live")) return { status: "applied", text: _("Saved config changed (the guest is not running).") };
     const v = alignVerifyText(r.checks, host);
     return { status: v.ok ? "verified" : "not-verified", text: v.text };
 }
@@ -56,7 +58,7 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Prop
         onBusy?.(true);
         let results: ChangeResult[];
         try {
-            results = await changeRun(items.map(i => ({ plan: i.plan, moveStragglers: i.moveStragglers })), host);
+            results = await changeRun(items.map(i => ({ plan: i.plan, moveStragglers: i.moveStragglers, verifyAlso: i.verifyAlso })), host);
         } catch (e) {
             const error = { kind: "other" as const, message: String((e as Error)?.message ?? e) };
             results = items.map(() => ({ kind: "error", error }));

@@ -11,7 +11,7 @@ import { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/comp
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/index.js";
 import { changeRun, type ChangeError, type ChangeResult, type OpResult } from "../change/engine";
-import { alignChange, alignTargets } from "../model/align";
+import { alignChange, alignLiveCheck, alignTargets } from "../model/align";
 import type { ChangePlan, Conflict, GuestNow, OpCheck } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import { guestIsActive } from "../model/guest";
@@ -103,7 +103,8 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
         setError(null);
         let r: ChangeResult | undefined;
         try {
-            [r] = await changeRun([{ plan: { ...change, ops }, moveStragglers: willMove }], host);
+            const check = running ? alignLiveCheck(plan) : null;
+            [r] = await changeRun([{ plan: { ...change, ops }, moveStragglers: willMove, verifyAlso: check ? [check] : [] }], host);
         } catch (e) {
             // nothing the engine knows: say so, and let the dialog be closed
             r = { kind: "error", error: { kind: "other", message: String((e as Error)?.message ?? e) } };

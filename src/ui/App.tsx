@@ -10,6 +10,7 @@ import { UndoDialog } from "./UndoDialog";
 import { useToasts, UNDO_TTL_MS, type UndoItem } from "./useToasts";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
+import { alignLiveCheck } from "../model/align";
 import { contentionCompute, type CpuContention } from "../model/contention";
 import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
@@ -109,7 +110,9 @@ export const App = () => {
             if (plan.kind !== "change") return [];
             const g = row.guest;
             const ops = alignOpsFor(row, host, plan, false);
-            return [{ key: g.key, plan: { guest: { connection: g.connection, path: g.path, name: g.name }, ops }, moveStragglers: g.connection === "session" }];
+            const check = guestIsActive(g.state) ? alignLiveCheck(plan) : null;
+            return [{ key: g.key, plan: { guest: { connection: g.connection, path: g.path, name: g.name }, ops },
+                      moveStragglers: g.connection === "session", verifyAlso: check ? [check] : [] }];
         })
         : [];
 

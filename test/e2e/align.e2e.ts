@@ -118,6 +118,21 @@ describe("align one guest", () => {
         expect(await savedEmulatorpin(RUN)).toBe("1");
     });
 
+    it("only the saved config needs the pin: it alone is written, and the running guest is still verified from /proc", async () => {
+        await virsh("emulatorpin", RUN, "1", "--live");
+        await waitFor("the live pin on the page", async () =>
+            (await frame.getAttribute(`tr[data-guest="${RUN}"] td[data-label="Emulator CPUs"] [data-cpus]`, "data-cpus")) === "1");
+        await alignDialog(RUN);
+        expect(await frame.$$eval("[data-testid=plan-preview] tr[data-op]", trs => trs.map(t => t.getAttribute("data-op")))).toEqual(["emulator-config", "unchanged"]);
+        await frame.click("[data-testid=align-apply]");
+        const verify = await frame.waitForSelector("[data-testid=plan-verify]", { timeout: 30000 });
+        expect(await verify.textContent()).toMatch(/Verified: the \d+ emulator threads now run on CPUs 1/);
+        expect(await frame.$$eval("[data-testid=plan-results] li", lis => lis.map(l => l.getAttribute("data-op")))).toEqual(["emulator-config"]);
+        expect(await savedEmulatorpin(RUN)).toBe("1");
+        expect(emulatorCpus(RUN)).toEqual(["1"]);
+        await frame.click("[data-testid=align-close]");
+    });
+
     it("refuses a custom CPU list with bad input, saying why, as it is typed", async () => {
         await alignDialog(RUN);
         await frame.selectOption("[data-testid=align-policy]", "custom");

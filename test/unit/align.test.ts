@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alignChange } from "../../src/model/align";
+import { alignChange, alignLiveCheck } from "../../src/model/align";
 import { commandText, opCommands } from "../../src/model/change";
 import { planAlign } from "../../src/model/plan";
 import { guestOf, hostOf } from "./fixtures";
@@ -51,5 +51,17 @@ describe("alignChange", () => {
         const plan = planAlign({ host, state: "running", persistent: false, live, saved: null, policy: { kind: "custom", cpus: "99" } });
         expect(plan.kind).toBe("refused");
         expect(alignChange({ plan, iothreads: true, host, live, saved: null })).toEqual([]);
+    });
+
+    it("checks the running guest from the kernel even when only the saved config needs a pin", () => {
+        const live = { ...guestOf("rhel64-live"), emulatorpin: ARTICLE }, saved = guestOf("rhel64-inactive");
+        const plan = planAlign({ host, state: "running", persistent: true, live, saved, policy: { kind: "node" } });
+        expect(alignChange({ plan, iothreads: false, host, live, saved }).map(o => o.where)).toEqual(["config"]);
+        expect(alignLiveCheck(plan)).toEqual({ kind: "emulator", where: "live", before: ARTICLE, beforePinned: true, after: ARTICLE });
+        // when the live side is written, its own operation is checked: no second one
+        const both = planAlign({ host, state: "running", persistent: true, live: guestOf("rhel64-live"), saved, policy: { kind: "node" } });
+        expect(alignLiveCheck(both)).toBeNull();
+        // a shut-off guest has nothing running to check
+        expect(alignLiveCheck(planAlign({ host, state: "shutoff", persistent: true, live: null, saved, policy: { kind: "node" } }))).toBeNull();
     });
 });
