@@ -24,6 +24,8 @@ export type Finding =
     | { kind: "drift"; threads: DriftingThread[] }
     | { kind: "vcpus-span"; nodes: number[] }
     | { kind: "memory-elsewhere"; nodes: number[] }
+    /** vCPUs pinned alone to CPUs that other guests' vCPUs are pinned to alone as well */
+    | { kind: "shares-cpus"; cpus: number[]; others: string[] }
     | { kind: "not-persisted"; groups: ("vcpus" | "emulator" | "iothreads")[] }
     | { kind: "single-node" }
     | { kind: "aligned" };
@@ -32,7 +34,7 @@ export type VerdictKind = Finding["kind"];
 
 /** Order of the findings, most important first: the first is the guest's verdict. */
 export const VERDICT_ORDER: readonly VerdictKind[] = [
-    "vcpus-unpinned", "emulator-elsewhere", "drift", "vcpus-span", "memory-elsewhere", "not-persisted",
+    "vcpus-unpinned", "emulator-elsewhere", "drift", "vcpus-span", "memory-elsewhere", "shares-cpus", "not-persisted",
     "single-node", "aligned",
 ];
 
@@ -48,6 +50,8 @@ export interface GuestPlacementInput {
     threads?: GuestThread[] | null;
     autoNodeset?: CpuSet | null;
     policy: Policy;
+    /** for a running guest: the CPUs its vCPUs own that other running guests' vCPUs own too (contention.ts) */
+    sharing?: { cpu: number; others: string[] }[] | null;
 }
 
 export interface GuestPlacement {
@@ -131,6 +135,8 @@ export function placementCompute(input: GuestPlacementInput): GuestPlacement {
         const away = cpusetMinus(memoryNodes, vcpus.nodes);
         if (away.length) findings.push({ kind: "memory-elsewhere", nodes: away });
     }
+    if (running && input.sharing?.length)
+        findings.push({ kind: "shares-cpus", cpus: input.sharing.map(x => x.cpu), others: [...new Set(input.sharing.flatMap(x => x.others))].sort() });
     if (running && input.persistent && input.saved) {
         const groups = pinsDiffer(effective, guestEffective(input.saved, host, input.autoNodeset));
         if (groups.length) findings.push({ kind: "not-persisted", groups });

@@ -11,7 +11,7 @@ import { useToasts, UNDO_TTL_MS, type UndoItem } from "./useToasts";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
 import { alignLiveCheck } from "../model/align";
-import { contentionCompute, type CpuContention } from "../model/contention";
+import { contentionCompute, contentionOverlaps, type CpuContention } from "../model/contention";
 import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
 import { guestIsActive } from "../model/guest";
@@ -57,6 +57,11 @@ export const App = () => {
     useEffect(() => { if (guests) refreshThreads() }, [guests, refreshThreads]);
 
     const snapshot = threads.snapshot;
+    const host = data.status === "ready" ? data.host.topology : null;
+    // who competes for each CPU: the running guests' vCPUs, both connections
+    const contention = useMemo(() => host && data.status === "ready"
+        ? contentionCompute(host, data.guests.filter(g => guestIsActive(g.state)).map(g => ({ key: g.key, name: g.name, config: g.config })))
+        : new Map<number, CpuContention>(), [host, data]);
     const rows: GuestRow[] = useMemo(() => {
         if (data.status !== "ready") return [];
         return data.guests.map(guest => {
@@ -66,16 +71,12 @@ export const App = () => {
                 placement: placementCompute({
                     host: data.host.topology, state: guest.state, persistent: guest.persistent,
                     config: guest.config, saved: guest.saved, threads: t, policy,
+                    sharing: guestIsActive(guest.state) ? contentionOverlaps(guest.key, contention) : null,
                 }),
             };
         });
-    }, [data, snapshot, policy]);
-    const host = data.status === "ready" ? data.host.topology : null;
+    }, [data, snapshot, policy, contention]);
     const toasts = useToasts(rows, host);
-    // who competes for each CPU: the running guests' vCPUs, both connections
-    const contention = useMemo(() => host
-        ? contentionCompute(host, rows.filter(r => guestIsActive(r.guest.state)).map(r => ({ key: r.guest.key, name: r.guest.name, config: r.guest.config })))
-        : new Map<number, CpuContention>(), [host, rows]);
     const shownRows = rows.filter(r =>
         (!nameFilter || r.guest.name.toLowerCase().includes(nameFilter.toLowerCase())) &&
         (!verdictFilter || r.placement.verdict.kind === verdictFilter));

@@ -20,6 +20,7 @@ export function verdictLabel(kind: VerdictKind, policy: PolicyKind = "node"): { 
     case "drift": return { text: _("Drift"), color: "red" };
     case "not-persisted": return { text: _("Not persisted"), color: "purple" };
     case "memory-elsewhere": return { text: _("Memory on other nodes"), color: "orange" };
+    case "shares-cpus": return { text: _("Shares CPUs"), color: "red" };
     }
 }
 
@@ -40,7 +41,15 @@ export function findingSentence(f: Finding, policy: PolicyKind): string {
     case "vcpus-span":
         return format(_("The vCPUs are pinned across $0: memory and emulator threads cannot be near all of them; pin the vCPUs within one node."), nodesText(f.nodes));
     case "drift":
-        return format(_("$0 thread(s) run on other CPUs than configured (for example a vhost worker that did not follow a live emulatorpin): align again with “Also move threads that do not follow”."), f.threads.length);
+        return format(cockpit.ngettext(
+            "$0 thread runs on other CPUs than configured (for example a vhost worker that did not follow a live emulatorpin): align again with “Also move threads that do not follow”.",
+            "$0 threads run on other CPUs than configured (for example a vhost worker that did not follow a live emulatorpin): align again with “Also move threads that do not follow”.",
+            f.threads.length), f.threads.length);
+    case "shares-cpus":
+        return format(cockpit.ngettext(
+            "Its vCPUs are pinned to CPU $0, and so are vCPUs of $1: they take turns there. Pin one of the guests elsewhere.",
+            "Its vCPUs are pinned to CPUs $0, and so are vCPUs of $1: they take turns there. Pin one of the guests elsewhere.",
+            f.cpus.length), cpusetFormat(f.cpus), f.others.join(", "));
     case "not-persisted":
         return format(_("The running guest's pins ($0) differ from its saved config, so a restart loses them: apply them to the config too."), f.groups.join(", "));
     case "memory-elsewhere":

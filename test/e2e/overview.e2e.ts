@@ -22,19 +22,25 @@ let frame: Frame;
  *   demo-emulator-elsewhere vCPU on 1, emulator on 0           demo-vcpus-unpinned     nothing pinned
  *   demo-saved-pins         shut off: vCPUs on 0, emulator on 1   demo-transient       vCPU on 0, emulator anywhere
  *   demo-iothread           vCPU on 1, emulator on 1, I/O thread on 0
- * node: one node holds everything, so every guest is "single node". vcpus: the emulator must be on exactly the
- * vCPUs' CPUs. housekeeping: on the vCPUs' node but off their CPUs (the other CPU of the two).
+ * The running guests demo-aligned, demo-emulator-unpinned, demo-emulator-elsewhere and demo-iothread all have
+ * vCPUs pinned to CPU 1 alone: they share it ("Shares CPUs", which ranks after the emulator's placement, drift,
+ * spans and memory). node: one node holds everything, so a guest is "single node" unless it shares CPUs.
+ * vcpus: the emulator must be on exactly the vCPUs' CPUs. housekeeping: on the vCPUs' node but off their CPUs
+ * (the other CPU of the two).
  */
 const EXPECTED: Record<string, Record<string, string>> = {
-    node: Object.fromEntries(["demo-aligned", "demo-emulator-unpinned", "demo-emulator-elsewhere", "demo-vcpus-unpinned",
-        "demo-saved-pins", "demo-transient", "demo-iothread"].map(n => [n, "single-node"])),
+    node: {
+        "demo-aligned": "shares-cpus", "demo-emulator-unpinned": "shares-cpus", "demo-emulator-elsewhere": "shares-cpus",
+        "demo-vcpus-unpinned": "single-node", "demo-saved-pins": "single-node", "demo-transient": "single-node",
+        "demo-iothread": "shares-cpus",
+    },
     vcpus: {
-        "demo-aligned": "aligned", "demo-emulator-unpinned": "emulator-elsewhere", "demo-emulator-elsewhere": "emulator-elsewhere",
+        "demo-aligned": "shares-cpus", "demo-emulator-unpinned": "emulator-elsewhere", "demo-emulator-elsewhere": "emulator-elsewhere",
         "demo-vcpus-unpinned": "vcpus-unpinned", "demo-saved-pins": "emulator-elsewhere", "demo-transient": "emulator-elsewhere",
-        "demo-iothread": "aligned",
+        "demo-iothread": "shares-cpus",
     },
     housekeeping: {
-        "demo-aligned": "emulator-elsewhere", "demo-emulator-unpinned": "emulator-elsewhere", "demo-emulator-elsewhere": "aligned",
+        "demo-aligned": "emulator-elsewhere", "demo-emulator-unpinned": "emulator-elsewhere", "demo-emulator-elsewhere": "shares-cpus",
         "demo-vcpus-unpinned": "vcpus-unpinned", "demo-saved-pins": "aligned", "demo-transient": "emulator-elsewhere",
         "demo-iothread": "emulator-elsewhere",
     },
@@ -67,7 +73,7 @@ describe("verdicts", () => {
 
     it("keeps the policy in the URL: choosing one changes the verdicts", async () => {
         await openWith("node");
-        expect(await frame.getAttribute("tr[data-guest=demo-emulator-elsewhere]", "data-verdict")).toBe("single-node");
+        expect(await frame.getAttribute("tr[data-guest=demo-emulator-elsewhere]", "data-verdict")).toBe("shares-cpus");
         await frame.click("#policy-vcpus");
         await frame.waitForSelector("tr[data-guest=demo-emulator-elsewhere][data-verdict=emulator-elsewhere]");
         await waitFor("the URL", async () => b.page.url().includes("policy=vcpus"));
@@ -119,6 +125,10 @@ describe("contention", () => {
         for (const [cpu, n] of shown) expect(n, `CPU ${cpu}`).toBe(owners.get(cpu)?.size ?? 0);
         expect(Math.max(...shown.values())).toBeGreaterThan(1); // the lab's guests crowd CPU 1
         expect(await frame.locator("[data-testid=legend-contended]").count()).toBe(1);
+        // and the verdict says with whom
+        await frame.hover("tr[data-guest=demo-aligned] td[data-label=Verdict] .pf-v6-c-label");
+        const tip = await frame.waitForSelector(".pf-v6-c-tooltip", { timeout: 10000 });
+        expect(await tip.textContent()).toContain("pinned to CPU 1, and so are vCPUs of demo-emulator-elsewhere, demo-emulator-unpinned, demo-iothread");
     });
 });
 

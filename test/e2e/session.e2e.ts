@@ -111,7 +111,8 @@ describe("the logged-in user's own guests (qemu:///session)", () => {
         expect(await savedEmulatorpin()).toBe("1");
         await frame.click("[data-testid=align-close]");
         await waitFor("the row to follow", async () =>
-            await frame.getAttribute(`tr[data-guest=${MINE}]`, "data-verdict") === "aligned", 15000);
+            // aligned; its vCPU shares CPU 1 with the host's demo guests, which is the verdict left
+            await frame.getAttribute(`tr[data-guest=${MINE}]`, "data-verdict") === "shares-cpus", 15000);
     });
 
     it("Align all, without administrative access, takes the user's own guests only, and moves all their threads", async () => {

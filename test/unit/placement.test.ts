@@ -24,6 +24,17 @@ describe("verdicts on the article's host", () => {
         expect(p.target).toEqual({ ok: true, cpus: [1, 3, 5, 7, 9, 11], llcFallback: false });
     });
 
+    it("an aligned guest whose vCPUs own CPUs another guest owns too: Shares CPUs, naming it; the emulator outranks it", () => {
+        const after = withPins(guestOf("rhel64-live"), { emulator: [1, 3, 5, 7, 9, 11] });
+        const p = run({ config: after, saved: after, sharing: [{ cpu: 3, others: ["rhel65"] }] });
+        expect(p.verdict).toEqual({ kind: "shares-cpus", cpus: [3], others: ["rhel65"] });
+        const before = run({ config: guestOf("rhel64-live"), saved: guestOf("rhel64-inactive"), sharing: [{ cpu: 3, others: ["rhel65"] }] });
+        expect(before.verdict.kind).toBe("emulator-elsewhere");
+        expect(before.findings.map(f => f.kind)).toContain("shares-cpus");
+        // a shut-off guest competes with no one
+        expect(run({ config: after, state: "shutoff", sharing: [{ cpu: 3, others: ["rhel65"] }] }).verdict.kind).toBe("aligned");
+    });
+
     it("the article's 'after': aligned", () => {
         const live = withPins(guestOf("rhel64-live"), { emulator: [1, 3, 5, 7, 9, 11] });
         const saved = withPins(guestOf("rhel64-inactive"), { emulator: [1, 3, 5, 7, 9, 11] });
