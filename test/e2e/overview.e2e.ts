@@ -201,6 +201,9 @@ describe("keyboard and theme", () => {
         await frame.focus("tr[data-guest=demo-emulator-elsewhere] [data-testid=align]");
         await b.page.keyboard.press("Enter");
         await frame.waitForSelector("[data-testid=align-dialog]");
+        // the dialog takes the focus (until then, Escape goes to the button's tooltip, as it would for a person)
+        await frame.waitForFunction(() => document.activeElement?.closest("[data-testid=align-dialog]") !== null
+            && document.activeElement?.closest("[data-testid=align-dialog]") !== undefined);
         await b.page.keyboard.press("Escape");
         await frame.waitForSelector("[data-testid=align-dialog]", { state: "detached" });
     });
