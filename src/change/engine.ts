@@ -94,7 +94,7 @@ async function opsRun(guest: GuestRef, ops: ChangeOp[], cpuCount: number): Promi
     return results;
 }
 
-/** Re-reads the guest, refuses a stale plan, runs the rest. `expect` is what the guest must have now. */
+/** Re-reads the guest (and uses the threads read before the batch), refuses a stale plan, else runs it. */
 async function planApply(plan: ChangePlan, host: HostTopology, snap: Snapshot | null):
     Promise<ChangeResult & { kind: "stale" | "error" } | { kind: "applied"; results: OpResult[] }> {
     let now: GuestNow;

@@ -1,4 +1,5 @@
 // Loads the host topology and every guest of one connection, parsed by the model.
+import type { GuestNow } from "../model/change";
 import { guestIsActive, guestParse, type GuestConfig, type GuestState } from "../model/guest";
 import { topologyParse, type HostTopology } from "../model/topology";
 import { XmlError } from "../model/xml";
@@ -22,6 +23,9 @@ export interface GuestRecord {
     /** what the record was read from (state, persistence, both XML texts): equal signatures, equal records */
     signature: string;
 }
+
+/** The guest as the page has it, in the change engine's terms: the live XML of a running guest, the saved XML. */
+export const guestRecordNow = (g: GuestRecord): GuestNow => ({ live: guestIsActive(g.state) ? g.config : null, saved: g.saved });
 
 export interface HostRecord {
     topology: HostTopology;

@@ -3,12 +3,12 @@
 // Threads that do not follow a live pin are only known after it (see planStragglers in change.ts).
 import { cpusetEqual } from "./cpuset";
 import { guestEffective, type GuestConfig } from "./guest";
-import type { ChangeOp } from "./change";
+import type { ChangeOp, Where } from "./change";
 import type { Plan } from "./plan";
 import type { HostTopology } from "./topology";
 
 /** The policy's target on each side the plan covers (changed or already there). */
-export function alignTargets(plan: Plan): { where: "live" | "config"; target: number[] }[] {
+export function alignTargets(plan: Plan): { where: Where; target: number[] }[] {
     if (plan.kind === "refused") return [];
     if (plan.kind === "nothing") return plan.targets;
     return [...plan.steps, ...plan.unchanged].map(s => ({ where: s.where, target: s.target }))

@@ -14,7 +14,6 @@ import { changeRun, type ChangeError, type ChangeResult, type OpResult } from ".
 import { alignChange, alignLiveCheck, alignTargets } from "../model/align";
 import type { ChangePlan, Conflict, GuestNow, OpCheck } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
-import { guestIsActive } from "../model/guest";
 import { planAlign, type Plan } from "../model/plan";
 import { POLICY_KINDS, type Policy, type PolicyKind } from "../model/policy";
 import type { HostTopology } from "../model/topology";
@@ -22,21 +21,19 @@ import { alignVerifyText, errorText, partialText, refusalText } from "./changeTe
 import type { GuestRow } from "./GuestsTable";
 import { _, format } from "./i18n";
 import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
+import { guestRecordNow } from "../libvirt/guests";
 import type { UndoItem } from "./useToasts";
 import { policyHelp, policyName } from "./words";
 
 /** The align plan of a row, from the guest as the page has it (or as re-read, when `now` is given). */
 export function planFor(row: GuestRow, host: HostTopology, policy: Policy, now?: GuestNow | null): Plan {
-    const g = row.guest;
-    const live = now ? now.live : guestIsActive(g.state) ? g.config : null;
-    const saved = now ? now.saved : g.saved;
-    return planAlign({ host, state: live ? "running" : "shutoff", persistent: g.persistent, live, saved, policy });
+    const { live, saved } = now ?? guestRecordNow(row.guest);
+    return planAlign({ host, state: live ? "running" : "shutoff", persistent: row.guest.persistent, live, saved, policy });
 }
 
 /** The align operations for a row (from the guest as the page has it), with or without its I/O threads. */
 export function alignOpsFor(row: GuestRow, host: HostTopology, plan: Plan, iothreads: boolean) {
-    const g = row.guest;
-    return alignChange({ plan, iothreads, host, live: guestIsActive(g.state) ? g.config : null, saved: g.saved });
+    return alignChange({ plan, iothreads, host, ...guestRecordNow(row.guest) });
 }
 
 /** What a dialog hands the page after it applied something: a toast, and the Undo of what was applied. */
@@ -82,8 +79,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
 
     const policy: Policy = policyKind === "custom" ? { kind: "custom", cpus: custom } : { kind: policyKind };
     const plan = useMemo(() => planFor(row, host, policy, now), [row, host, policyKind, custom, now]); // eslint-disable-line react-hooks/exhaustive-deps
-    const live = now ? now.live : guestIsActive(guest.state) ? guest.config : null;
-    const saved = now ? now.saved : guest.saved;
+    const { live, saved } = now ?? guestRecordNow(guest);
     const running = live !== null;
     const hasIOThreads = (live ?? saved ?? guest.config).iothreadIds.length > 0;
     const workers = row.threads?.filter(t => t.role.kind === "vhost" || t.role.kind === "kernel-worker") ?? [];
@@ -103,7 +99,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
         setError(null);
         let r: ChangeResult | undefined;
         try {
-            const check = running ? alignLiveCheck(plan) : null;
+            const check = alignLiveCheck(plan);
             [r] = await changeRun([{ plan: { ...change, ops }, moveStragglers: willMove, verifyAlso: check ? [check] : [] }], host);
         } catch (e) {
             // nothing the engine knows: say so, and let the dialog be closed

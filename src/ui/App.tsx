@@ -111,7 +111,7 @@ export const App = () => {
             if (plan.kind !== "change") return [];
             const g = row.guest;
             const ops = alignOpsFor(row, host, plan, false);
-            const check = guestIsActive(g.state) ? alignLiveCheck(plan) : null;
+            const check = alignLiveCheck(plan);
             return [{ key: g.key, plan: { guest: { connection: g.connection, path: g.path, name: g.name }, ops },
                       moveStragglers: g.connection === "session", verifyAlso: check ? [check] : [] }];
         })

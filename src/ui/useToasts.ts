@@ -2,7 +2,7 @@
 // their operations were; it expires after UNDO_TTL_MS, or once the guest, having shown what the change set, shows
 // something else (someone changed it since). Pressing Undo previews it first (UndoDialog), which checks again.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { guestIsActive } from "../model/guest";
+import { guestRecordNow } from "../libvirt/guests";
 import { planConflicts, type ChangeOp, type ChangePlan } from "../model/change";
 import type { HostTopology } from "../model/topology";
 import type { GuestRow } from "./GuestsTable";
@@ -28,8 +28,7 @@ function rowsMatch(items: UndoItem[], rows: GuestRow[], host: HostTopology): boo
     for (const { plan, applied } of items) {
         const row = rows.find(r => r.guest.connection === plan.guest.connection && r.guest.path === plan.guest.path);
         if (!row) return null;
-        const now = { live: guestIsActive(row.guest.state) ? row.guest.config : null, saved: row.guest.saved };
-        if (planConflicts({ guest: plan.guest, ops: applied }, now, host, "after").length) return false;
+        if (planConflicts({ guest: plan.guest, ops: applied }, guestRecordNow(row.guest), host, "after").length) return false;
     }
     return true;
 }
