@@ -40,6 +40,10 @@ export interface GuestConfig {
     iothreadpins: Map<number, number[]>;
     numatune: Numatune | null;
     cells: { id: number; cpus: number[]; memoryKiB: number | null }[];
+    /** the guest's memory (<currentMemory>, else <memory>), KiB; null when the XML gives none */
+    memoryKiB: number | null;
+    /** <cpu><topology threads>: vCPUs per guest core (1 when not said) */
+    threadsPerCore: number;
     /** parts of the XML the page could not take as they are: left out, or bounded (see GuestProblem) */
     problems: GuestProblem[];
 }
@@ -107,6 +111,7 @@ export function guestParse(xml: string): GuestConfig {
     }));
 
     const id = intAttr(root, "id");
+    const threads = intAttr(child(root, "cpu", "topology"), "threads");
     return {
         name: child(root, "name")?.textContent ?? "",
         uuid: child(root, "uuid")?.textContent?.trim() ?? "",
@@ -117,6 +122,8 @@ export function guestParse(xml: string): GuestConfig {
         vcpupins,
         emulatorpin: set(child(cputune, "emulatorpin"), "cpuset", "emulatorpin"),
         iothreadIds, iothreadpins, numatune, cells, problems,
+        memoryKiB: kibOf(child(root, "currentMemory")) ?? kibOf(child(root, "memory")),
+        threadsPerCore: threads !== null && threads >= 1 && threads <= 8 ? threads : 1,
     };
 }
 
