@@ -3,6 +3,8 @@
 # benchmark's guests. The lab itself stays as it was found (up or down).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the planner alone (no lab needed): 200 guests on 256 CPUs; its line goes to bench/planner.json
+node bench/planner.mjs | tee bench/planner.json
 source test/lab/common.sh
 if ! dpkg-query -W -f='${Status}' cockpit-machines 2>/dev/null | grep -q 'install ok installed'; then
     flock /run/numa-placement-apt.lock sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends cockpit-machines'

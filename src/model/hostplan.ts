@@ -111,7 +111,8 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
     for (const g of moving) {
         const eff = guestEffective(g.config, topo);
         const sets = [...eff.vcpus.values()];
-        const prefer = placePrefer(g.config, cpusetUnion(...sets.map(s => s.cpus)), sets.every(s => s.source === "pin"), topo);
+        const pinned = sets.every(s => s.source === "pin");
+        const prefer = placePrefer(g.config, pinned ? cpusetUnion(...sets.map(s => s.cpus)) : [], pinned, topo);
         const r = placeGuest(host, taken, g.config, { vcpuMode: "one-per-vcpu", memMode: choice.memMode, prefer });
         if (!r.ok) { refused.push({ guest: g, refusal: r.refusal }); continue }
         reserve(taken, g.name, ownedCpus(r.placement.vcpus.values()));

@@ -122,13 +122,21 @@ interface Ctx {
     choice: PlaceChoice;
 }
 
+/** Online CPUs per node, computed once per topology (the planner asks for them many times). */
+const nodeCpusCache = new WeakMap<HostTopology, Map<number, number[]>>();
+function nodeCpus(host: HostTopology, node: number): number[] {
+    let m = nodeCpusCache.get(host);
+    if (!m) nodeCpusCache.set(host, m = new Map(host.nodes.map(n => [n.id, topologyCpusOfNodes(host, [n.id])])));
+    return m.get(node) ?? [];
+}
+
 const freeCpusOf = (ctx: Ctx, node: number): number[] =>
-    topologyCpusOfNodes(ctx.host.topology, [node]).filter(c => !ctx.taken.owners.has(c));
+    nodeCpus(ctx.host.topology, node).filter(c => !ctx.taken.owners.has(c));
 
 const memFreeOf = (ctx: Ctx, node: number): number =>
     (ctx.host.memoryFreeKiB.get(node) ?? Infinity) - (ctx.taken.memoryKiB.get(node) ?? 0);
 
-const cpuNodes = (host: HostTopology): number[] => host.nodes.filter(n => topologyCpusOfNodes(host, [n.id]).length > 0).map(n => n.id);
+const cpuNodes = (host: HostTopology): number[] => host.nodes.filter(n => nodeCpus(host, n.id).length > 0).map(n => n.id);
 
 const distance = (host: HostTopology, a: number, b: number): number =>
     a === b ? 0 : host.nodes.find(n => n.id === a)?.distances.get(b) ?? 20;
@@ -136,7 +144,7 @@ const distance = (host: HostTopology, a: number, b: number): number =>
 /** Cells (or the one group) to nodes of the set: largest first, each to a node it fits, distinct nodes first. */
 function assignGroups(ctx: Ctx, set: number[], share: boolean): Map<number, number> | null {
     const groups = vcpuGroups(ctx.config).map((g, i) => ({ ...g, i })).sort((a, b) => b.vcpus.length - a.vcpus.length || a.i - b.i);
-    const cpusLeft = new Map(set.map(n => [n, share ? topologyCpusOfNodes(ctx.host.topology, [n]).length : freeCpusOf(ctx, n).length]));
+    const cpusLeft = new Map(set.map(n => [n, share ? nodeCpus(ctx.host.topology, n).length : freeCpusOf(ctx, n).length]));
     const memLeft = new Map(set.map(n => [n, memFreeOf(ctx, n)]));
     const out = new Map<number, number>();
     if (groups.length === 1 && groups[0]!.cell === null) return null; // no cells: the set is used as a whole
@@ -196,7 +204,7 @@ function pickVcpus(ctx: Ctx, nodes: number[]): { vcpus: Map<number, number[]>; c
     const usable = (n: number): number[] => {
         const free = freeCpusOf(ctx, n);
         if (!share) return free;
-        const owned = cpusetMinus(topologyCpusOfNodes(host, [n]), free)
+        const owned = cpusetMinus(nodeCpus(host, n), free)
             .sort((a, b) => ctx.taken.owners.get(a)!.length - ctx.taken.owners.get(b)!.length || a - b);
         return [...free, ...owned];
     };
