@@ -269,7 +269,7 @@ export function placeGuest(host: PlaceHost, taken: Taken, config: GuestConfig, c
     const topo = host.topology;
     let nodes: number[];
     let vcpus: Map<number, number[]>;
-    let cells: { cell: number; node: number }[] = [];
+    let cells: { cell: number; node: number }[];
     let preferred = false;
     if (choice.cpus?.trim()) {
         const v = customVcpus(ctx, choice.cpus);

@@ -3,7 +3,7 @@ import { cpusetUnion } from "../../src/model/cpuset";
 import { guestPlacedWell, planHost, type HostGuest, type HostPlan } from "../../src/model/hostplan";
 import { topologyNodesOf, type HostTopology } from "../../src/model/topology";
 import { hostOf } from "./fixtures";
-import { guest, placeHost } from "./place.test";
+import { guest, placeHost } from "./domains";
 
 const g = (o: Parameters<typeof guest>[0]): HostGuest => ({ key: `system:/${o.name}`, name: o.name, config: guest(o) });
 
