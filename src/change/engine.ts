@@ -5,13 +5,14 @@
 // from the saved XML read again; move threads that did not follow when asked, and verify those once more.
 import { threadsAffinitySet } from "../host/affinity";
 import { threadsRead } from "../host/threads";
-import { domainEmulatorPin, domainIOThreadPin, domainXmlGet } from "../libvirt/api";
+import { domainDefine, domainEmulatorPin, domainIOThreadPin, domainNumaSet, domainVcpuPin, domainXmlGet } from "../libvirt/api";
 import { libvirtErrorOf, type LibvirtErrorKind } from "../libvirt/dbus";
 import {
-    planConflicts, planStragglers, planUndo, planVerify, threadsConflicts, whereFlag,
+    memtuneNeedsXml, planConflicts, planStragglers, planUndo, planVerify, threadsConflicts, whereFlag,
     type ChangeOp, type ChangePlan, type Conflict, type GuestNow, type GuestRef, type OpCheck,
 } from "../model/change";
-import { cpumapFromSet } from "../model/cpuset";
+import { cpumapFromSet, cpusetFormat } from "../model/cpuset";
+import { numatuneXmlSet } from "../model/numatune";
 import { guestParse } from "../model/guest";
 import { guestThreads, snapshotGuests, type GuestThread, type Snapshot } from "../model/threads";
 import type { HostTopology } from "../model/topology";
@@ -72,6 +73,15 @@ async function opRun(guest: GuestRef, op: ChangeOp, cpuCount: number): Promise<v
         return domainEmulatorPin({ connection, path, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
     case "iothread":
         return domainIOThreadPin({ connection, path, iothread: op.id, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
+    case "vcpu":
+        return domainVcpuPin({ connection, path, vcpu: op.id, cpumap: cpumapFromSet(op.after, cpuCount), flags: whereFlag(op.where) });
+    case "numatune": {
+        if (!memtuneNeedsXml(op))
+            return domainNumaSet({ connection, path, mode: op.after.mode, nodeset: cpusetFormat(op.after.nodeset), flags: whereFlag(op.where) });
+        // per-cell bindings: the saved XML (with its secrets, as virsh edit reads it) defined again with the new <numatune>
+        const xml = await domainXmlGet({ connection, path, inactive: true, secure: true });
+        return domainDefine({ connection, xml: numatuneXmlSet(xml, op.after) });
+    }
     case "move-threads":
         return threadsAffinitySet({ tids: op.threads.map(t => t.tid), cpus: op.after, asRoot: connection === "system" });
     }

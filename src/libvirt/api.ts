@@ -9,8 +9,9 @@ const DOMAIN = "org.libvirt.Domain";
 /** libvirt-dbus object of the QEMU driver's connection (qemu:///system, on the system bus) */
 export const QEMU_PATH = "/org/libvirt/QEMU";
 
-/** GetXMLDesc flag: the saved (inactive) XML */
+/** GetXMLDesc flags: the saved (inactive) XML; with secrets (what `virsh edit` reads before it defines) */
 export const XML_INACTIVE = 2;
+export const XML_SECURE = 1;
 
 /** virConnectListAllDomains flags */
 export const LIST_PERSISTENT = 4;
@@ -41,9 +42,14 @@ export function domainStateOf(code: number): GuestState {
     }
 }
 
-export async function domainXmlGet({ connection, path, inactive }: { connection: Connection; path: string; inactive: boolean }): Promise<string> {
-    const [xml] = await libvirtCall(connection, path, DOMAIN, "GetXMLDesc", [inactive ? XML_INACTIVE : 0]);
+export async function domainXmlGet({ connection, path, inactive, secure = false }: { connection: Connection; path: string; inactive: boolean; secure?: boolean }): Promise<string> {
+    const [xml] = await libvirtCall(connection, path, DOMAIN, "GetXMLDesc", [(inactive ? XML_INACTIVE : 0) | (secure ? XML_SECURE : 0)]);
     return xml as string;
+}
+
+/** Connect.DomainDefineXML: the saved config replaced by xml (as `virsh define`) */
+export async function domainDefine({ connection, xml }: { connection: Connection; xml: string }): Promise<void> {
+    await libvirtCall(connection, QEMU_PATH, CONNECT, "DomainDefineXML", [xml]);
 }
 
 export async function capabilitiesGet({ connection }: { connection: Connection }): Promise<string> {
@@ -72,4 +78,19 @@ export async function domainEmulatorPin({ connection, path, cpumap, flags }: { c
 /** Domain.PinIOThread(iothread id, cpumap, flags) */
 export async function domainIOThreadPin({ connection, path, iothread, cpumap, flags }: { connection: Connection; path: string; iothread: number; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
     await libvirtCall(connection, path, DOMAIN, "PinIOThread", [iothread, cpumap, flags]);
+}
+
+/** Domain.PinVcpu(vcpu, cpumap, flags) */
+export async function domainVcpuPin({ connection, path, vcpu, cpumap, flags }: { connection: Connection; path: string; vcpu: number; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
+    await libvirtCall(connection, path, DOMAIN, "PinVcpu", [vcpu, cpumap, flags]);
+}
+
+/** virDomainNumatuneMemMode: the numa_mode typed parameter */
+export const NUMA_MODE_CODE: Record<string, number> = { strict: 0, preferred: 1, interleave: 2, restrictive: 3 };
+
+/** Domain.SetNumaParameters({numa_mode, numa_nodeset}, flags), as `virsh numatune --mode --nodeset` */
+export async function domainNumaSet({ connection, path, mode, nodeset, flags }: { connection: Connection; path: string; mode: string; nodeset: string; flags: 1 | 2 }): Promise<void> {
+    const code = NUMA_MODE_CODE[mode];
+    if (code === undefined) throw new Error(`unknown memory mode ${mode}`);
+    await libvirtCall(connection, path, DOMAIN, "SetNumaParameters", [{ numa_mode: { t: "i", v: code }, numa_nodeset: { t: "s", v: nodeset } }, flags]);
 }

@@ -5,6 +5,7 @@
 // the guest no longer has what the plan set). See doc/architecture.md, "The change engine".
 import { cpusetEqual, cpusetFormat } from "./cpuset";
 import { guestEffective, type GuestConfig } from "./guest";
+import type { Memtune } from "./place";
 import type { Connection, GuestThread } from "./threads";
 import type { HostTopology } from "./topology";
 
@@ -24,8 +25,34 @@ interface PinOp {
 export type ChangeOp =
     | PinOp & { kind: "emulator" }
     | PinOp & { kind: "iothread"; id: number }
+    | PinOp & { kind: "vcpu"; id: number }
+    /** the memory binding of the saved config (<numatune>): MEMTUNE_NONE when there is none */
+    | { kind: "numatune"; where: "config"; before: Memtune; after: Memtune }
     /** sched_setaffinity on threads libvirt does not move; each thread remembers its own CPUs before */
     | { kind: "move-threads"; where: "live"; pid: number; threads: { tid: number; before: number[] }[]; after: number[] };
+
+export type PinKind = "emulator" | "iothread" | "vcpu";
+export type PinChangeOp = Extract<ChangeOp, { kind: PinKind }>;
+
+/** No <numatune>: the guest's memory goes where the kernel puts it. */
+export const MEMTUNE_NONE: Memtune = { mode: "none", nodeset: [], memnodes: [] };
+
+/** libvirt's numatune of a config as the change engine compares it. */
+export function memtuneOf(config: GuestConfig): Memtune {
+    const nt = config.numatune;
+    if (!nt) return MEMTUNE_NONE;
+    return { mode: nt.mode, nodeset: nt.nodeset ?? [], memnodes: nt.memnodes.map(m => ({ cellid: m.cellid, mode: m.mode, nodeset: m.nodeset })) };
+}
+
+/** "restrictive:1" or "strict:1-2;0=strict:1;1=strict:2": for comparing, and for tests (data-target) */
+export const memtuneKey = (m: Memtune): string => [`${m.mode}:${cpusetFormat(m.nodeset)}`,
+    ...[...m.memnodes].sort((x, y) => x.cellid - y.cellid).map(n => `${n.cellid}=${n.mode}:${cpusetFormat(n.nodeset)}`)].join(";");
+
+export const memtuneEqual = (a: Memtune, b: Memtune): boolean => memtuneKey(a) === memtuneKey(b);
+
+/** A binding with per-cell memnodes (or none at all) cannot be written with SetNumaParameters: the XML is edited. */
+export const memtuneNeedsXml = (op: Extract<ChangeOp, { kind: "numatune" }>): boolean =>
+    op.after.mode === "none" || op.after.memnodes.length > 0 || op.before.memnodes.length > 0;
 
 export interface GuestRef {
     connection: Connection;
@@ -52,6 +79,16 @@ export function opCommands(op: ChangeOp, guest: GuestRef): string[][] {
     switch (op.kind) {
     case "emulator": return [[...virsh, "emulatorpin", guest.name, cpusetFormat(op.after), side]];
     case "iothread": return [[...virsh, "iothreadpin", guest.name, String(op.id), cpusetFormat(op.after), side]];
+    case "vcpu": return [[...virsh, "vcpupin", guest.name, String(op.id), cpusetFormat(op.after), side]];
+    case "numatune": {
+        if (!memtuneNeedsXml(op)) return [[...virsh, "numatune", guest.name, "--mode", op.after.mode, "--nodeset", cpusetFormat(op.after.nodeset), side]];
+        // virsh has no command for <memnode>: virt-xml (virtinst) edits the saved XML as the page does
+        const conn = guest.connection === "session" ? ["--connect", "qemu:///session"] : [];
+        if (op.after.mode === "none") return [["virt-xml", ...conn, guest.name, "--edit", "--numatune", "clearxml=yes"]];
+        const sub = [`mode=${op.after.mode}`, `nodeset=${cpusetFormat(op.after.nodeset)}`,
+            ...op.after.memnodes.flatMap((m, i) => [`memnode${i}.cellid=${m.cellid}`, `memnode${i}.mode=${m.mode}`, `memnode${i}.nodeset=${cpusetFormat(m.nodeset)}`])];
+        return [["virt-xml", ...conn, guest.name, "--edit", "--numatune", `clearxml=yes,${sub.join(",")}`]];
+    }
     case "move-threads": return op.threads.map(t => ["taskset", "-pc", cpusetFormat(op.after), String(t.tid)]);
     }
 }
@@ -64,20 +101,21 @@ export function shellQuote(arg: string): string {
 export const commandText = (argv: string[]): string => argv.map(shellQuote).join(" ");
 
 /** What libvirt's XML says now for a pin operation's group, on the operation's side; null when that side is gone. */
-export function opValueNow(op: ChangeOp, now: GuestNow, host: HostTopology): { cpus: number[]; pinned: boolean } | null {
-    if (op.kind === "move-threads") return null;
+export function opValueNow(op: PinChangeOp, now: GuestNow, host: HostTopology): { cpus: number[]; pinned: boolean } | null {
     const config = op.where === "live" ? now.live : now.saved;
     if (!config) return null;
     const eff = guestEffective(config, host);
-    const set = op.kind === "emulator" ? eff.emulator : eff.iothreads.get(op.id);
+    const set = op.kind === "emulator" ? eff.emulator : op.kind === "vcpu" ? eff.vcpus.get(op.id) : eff.iothreads.get(op.id);
     return set ? { cpus: set.cpus, pinned: set.source === "pin" } : null;
 }
 
+export type OpValue = number[] | Memtune;
+
 export interface Conflict {
     op: ChangeOp;
-    expected: number[];
-    /** what the guest has now; null when that side (or the I/O thread) no longer exists */
-    found: number[] | null;
+    expected: OpValue;
+    /** what the guest has now; null when that side (or the vCPU, the I/O thread) no longer exists */
+    found: OpValue | null;
 }
 
 /**
@@ -89,6 +127,11 @@ export function planConflicts(plan: ChangePlan, now: GuestNow, host: HostTopolog
     const out: Conflict[] = [];
     for (const op of plan.ops) {
         if (op.kind === "move-threads") continue;
+        if (op.kind === "numatune") {
+            const found = now.saved ? memtuneOf(now.saved) : null;
+            if (!found || !memtuneEqual(found, op[expect])) out.push({ op, expected: op[expect], found });
+            continue;
+        }
         const expected = op[expect];
         const found = opValueNow(op, now, host);
         if (!found || !cpusetEqual(found.cpus, expected)) out.push({ op, expected, found: found?.cpus ?? null });
@@ -143,6 +186,7 @@ export function planUndo(plan: ChangePlan, applied: ChangeOp[]): { plan: ChangeP
             for (const g of bySet.values()) ops.push({ ...op, threads: g.threads, after: g.after });
             continue;
         }
+        if (op.kind === "numatune") { ops.push({ ...op, before: op.after, after: op.before }); continue }
         ops.push({ ...op, before: op.after, beforePinned: true, after: op.before });
         if (!op.beforePinned) restoredInstead.push(op);
     }
@@ -153,7 +197,7 @@ export type OpCheck =
     /** threads: the threads found where the operation put them (none for the saved config) */
     | { op: ChangeOp; status: "verified"; threads: GuestThread[] }
     /** the kernel or the re-read XML shows something else: the threads (live) or the saved value (config) */
-    | { op: ChangeOp; status: "mismatch"; threads: GuestThread[]; saved: number[] | null }
+    | { op: ChangeOp; status: "mismatch"; threads: GuestThread[]; saved: OpValue | null }
     /** nothing to check against: the threads or the saved XML could not be read */
     | { op: ChangeOp; status: "not-verified" };
 
@@ -166,6 +210,8 @@ export function opThreads(op: ChangeOp, threads: GuestThread[]): GuestThread[] {
     switch (op.kind) {
     case "emulator": return emulatorGroupThreads(threads);
     case "iothread": return threads.filter(t => t.role.kind === "iothread" && t.role.id === op.id);
+    case "vcpu": return threads.filter(t => t.role.kind === "vcpu" && t.role.index === op.id);
+    case "numatune": return [];
     case "move-threads": return threads.filter(t => op.threads.some(x => x.tid === t.tid));
     }
 }
@@ -178,6 +224,11 @@ export function opThreads(op: ChangeOp, threads: GuestThread[]): GuestThread[] {
  */
 export function planVerify(applied: ChangeOp[], threads: GuestThread[] | null, saved: GuestConfig | null, host: HostTopology): OpCheck[] {
     return applied.map(op => {
+        if (op.kind === "numatune") {
+            if (!saved) return { op, status: "not-verified" };
+            const found = memtuneOf(saved);
+            return memtuneEqual(found, op.after) ? { op, status: "verified", threads: [] } : { op, status: "mismatch", threads: [], saved: found };
+        }
         if (op.where === "config") {
             const now = opValueNow(op, { live: null, saved }, host);
             if (!now) return { op, status: "not-verified" };

@@ -6,15 +6,30 @@ import { ClipboardCopy } from "@patternfly/react-core/dist/esm/components/Clipbo
 import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { OpResult } from "../change/engine";
-import { commandText, opCommands, type ChangeOp, type ChangePlan, type Conflict, type OpCheck, type Where } from "../model/change";
+import { commandText, memtuneKey, opCommands, type ChangeOp, type ChangePlan, type Conflict, type OpCheck, type Where } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import type { HostTopology } from "../model/topology";
-import { checkText, conflictText, errorText, opKey, opSubject, opText, placeText, whereText } from "./changeText";
+import { checkText, conflictText, errorText, opKey, opSubject, opText, placeText, valueText, whereText } from "./changeText";
 import { _ } from "./i18n";
 
 /** "command-live", "command-iothread-2-config", "command-move-1": one per command shown */
-const commandId = (op: ChangeOp, i: number): string =>
-    op.kind === "emulator" ? `command-${op.where}` : op.kind === "iothread" ? `command-iothread-${op.id}-${op.where}` : `command-move-${i}`;
+function commandId(op: ChangeOp, i: number): string {
+    switch (op.kind) {
+    case "emulator": return `command-${op.where}`;
+    case "iothread": case "vcpu": return `command-${op.kind}-${op.id}-${op.where}`;
+    case "numatune": return "command-numatune";
+    case "move-threads": return `command-move-${i}`;
+    }
+}
+
+/** The "Now" cell: CPUs (and whether they are a pin), a memory binding, or the moved threads' CPUs */
+function nowText(op: ChangeOp, host: HostTopology): string {
+    switch (op.kind) {
+    case "move-threads": return [...new Set(op.threads.map(t => cpusetFormat(t.before)))].join("; ");
+    case "numatune": return valueText(host, op.before);
+    default: return placeText(host, op.before) + (op.beforePinned ? "" : ` — ${_("not pinned")}`);
+    }
+}
 
 interface PreviewProps {
     plan: ChangePlan;
@@ -31,13 +46,11 @@ export const PlanPreview = ({ plan, host, unchanged = [], then = null }: Preview
             <Thead><Tr><Th>{_("What")}</Th><Th>{_("Where")}</Th><Th>{_("Now")}</Th><Th>{_("After")}</Th></Tr></Thead>
             <Tbody>
                 {plan.ops.map((op, i) => (
-                    <Tr key={i} data-op={opKey(op)} data-where={op.where} data-target={cpusetFormat(op.after)}>
+                    <Tr key={i} data-op={opKey(op)} data-where={op.where} data-target={Array.isArray(op.after) ? cpusetFormat(op.after) : memtuneKey(op.after)}>
                         <Td dataLabel={_("What")}>{opSubject(op)}</Td>
                         <Td dataLabel={_("Where")}>{whereText(op.where)}</Td>
-                        <Td dataLabel={_("Now")}>{op.kind === "move-threads"
-                            ? [...new Set(op.threads.map(t => cpusetFormat(t.before)))].join("; ")
-                            : placeText(host, op.before) + (op.beforePinned ? "" : ` — ${_("not pinned")}`)}</Td>
-                        <Td dataLabel={_("After")}>{placeText(host, op.after)}</Td>
+                        <Td dataLabel={_("Now")}>{nowText(op, host)}</Td>
+                        <Td dataLabel={_("After")}>{valueText(host, op.after)}</Td>
                     </Tr>
                 ))}
                 {unchanged.map(u => (

@@ -1,6 +1,7 @@
 // Words for change plans: targets that cannot be computed, operations, their results, conflicts and checks.
 import type { ChangeError, OpResult } from "../change/engine";
-import type { ChangeOp, Conflict, OpCheck, Where } from "../model/change";
+import type { ChangeOp, Conflict, OpCheck, OpValue, Where } from "../model/change";
+import type { Memtune } from "../model/place";
 import { cpusetFormat } from "../model/cpuset";
 import type { TargetRefusal } from "../model/policy";
 import { topologyLlcsOf, topologyNodesOf, type HostTopology } from "../model/topology";
@@ -24,6 +25,28 @@ export function placeText(host: HostTopology, cpus: number[]): string {
     return `${cpusetFormat(cpus)} (${llcs ? `${nodes}; ${llcs}` : nodes})`;
 }
 
+/** The memory modes as numatune names them, in the page's words */
+export function memModeText(mode: string): string {
+    switch (mode) {
+    case "strict": return _("strict");
+    case "restrictive": return _("restrictive");
+    case "preferred": return _("preferred");
+    case "interleave": return _("interleave");
+    default: return mode;
+    }
+}
+
+/** "restrictive on node 1", "strict on nodes 1-2: cell 0 on node 1, cell 1 on node 2", "not bound" */
+export function memtuneText(m: Memtune): string {
+    if (m.mode === "none") return _("not bound to a node");
+    const top = m.nodeset.length ? format(_("$0 on $1"), memModeText(m.mode), nodesText(m.nodeset)) : memModeText(m.mode);
+    if (!m.memnodes.length) return top;
+    return `${top}: ${m.memnodes.map(n => format(_("cell $0 on $1"), n.cellid, nodesText(n.nodeset))).join(", ")}`;
+}
+
+/** A value of an operation: CPUs with their nodes and caches, or a memory binding */
+export const valueText = (host: HostTopology, v: OpValue): string => Array.isArray(v) ? placeText(host, v) : memtuneText(v);
+
 export const whereText = (where: Where): string =>
     where === "live" ? _("running guest") : _("saved config");
 
@@ -32,6 +55,8 @@ export function opSubject(op: ChangeOp): string {
     switch (op.kind) {
     case "emulator": return _("Emulator threads");
     case "iothread": return format(_("I/O thread $0"), op.id);
+    case "vcpu": return format(_("vCPU $0"), op.id);
+    case "numatune": return _("Memory");
     case "move-threads": return format(cockpit.ngettext("Thread $0", "Threads $0", op.threads.length), op.threads.map(t => t.tid).join(", "));
     }
 }
@@ -40,6 +65,8 @@ export function opText(op: ChangeOp): string {
     switch (op.kind) {
     case "emulator": return format(_("Emulator threads of the $0 on CPUs $1"), whereText(op.where), cpusetFormat(op.after));
     case "iothread": return format(_("I/O thread $0 of the $1 on CPUs $2"), op.id, whereText(op.where), cpusetFormat(op.after));
+    case "vcpu": return format(_("vCPU $0 of the $1 on CPUs $2"), op.id, whereText(op.where), cpusetFormat(op.after));
+    case "numatune": return format(_("Memory of the saved config: $0"), memtuneText(op.after));
     case "move-threads": return format(cockpit.ngettext("Thread $0 moved to CPUs $1", "Threads $0 moved to CPUs $1", op.threads.length),
                                        op.threads.map(t => t.tid).join(", "), cpusetFormat(op.after));
     }
@@ -52,6 +79,8 @@ function opShort(op: ChangeOp): string {
     switch (op.kind) {
     case "emulator": return whereText(op.where);
     case "iothread": return format(_("I/O thread $0 of the $1"), op.id, whereText(op.where));
+    case "vcpu": return format(_("vCPU $0 of the $1"), op.id, whereText(op.where));
+    case "numatune": return _("memory binding of the saved config");
     case "move-threads": return format(cockpit.ngettext("thread $0", "threads $0", op.threads.length), op.threads.map(t => t.tid).join(", "));
     }
 }
@@ -84,12 +113,17 @@ export function conflictText(c: Conflict): string {
             ? format(_("$0: the guest is no longer running"), what)
             : c.op.kind === "move-threads" ? format(_("$0: the guest's process is not the one the change was made to"), what)
                 : format(_("$0: no longer in the guest's definition"), what);
+    if (!Array.isArray(c.expected) || !Array.isArray(c.found))
+        return format(_("$0: expected $1, found $2"), what, Array.isArray(c.expected) ? cpusetFormat(c.expected) : memtuneText(c.expected),
+                      Array.isArray(c.found) ? cpusetFormat(c.found) : memtuneText(c.found));
     return format(_("$0: expected CPUs $1, found $2"), what, cpusetFormat(c.expected), cpusetFormat(c.found));
 }
 
 export function checkText(c: OpCheck, host: HostTopology): string {
     switch (c.status) {
     case "verified":
+        if (c.op.kind === "numatune") return format(_("Verified: the saved config binds the memory $0."), memtuneText(c.op.after));
+        if (c.op.kind === "move-threads") return _("Verified.");
         return c.op.where === "config"
             ? format(_("Verified: the saved config pins the $0 to CPUs $1."), opSubject(c.op).toLowerCase(), cpusetFormat(c.op.after))
             : format(_("Verified: $0 run on CPUs $1 ($2)."), opSubject(c.op), cpusetFormat(c.op.after), nodesText(topologyNodesOf(host, c.op.after)));
@@ -98,8 +132,10 @@ export function checkText(c: OpCheck, host: HostTopology): string {
             ? _("Could not read the saved config again to verify.")
             : _("Could not read the guest's threads to verify.");
     case "mismatch":
+        if (c.op.kind === "numatune")
+            return format(_("The saved config has memory $0, not $1."), c.saved && !Array.isArray(c.saved) ? memtuneText(c.saved) : "?", memtuneText(c.op.after));
         if (c.op.where === "config")
-            return format(_("The saved config has CPUs $0, not $1."), cpusetFormat(c.saved ?? []), cpusetFormat(c.op.after));
+            return format(_("The saved config has CPUs $0, not $1."), Array.isArray(c.saved) ? cpusetFormat(c.saved) : "", valueText(host, c.op.after));
         return format(_("Not every thread followed: $0"),
                       c.threads.map(t => format(_("$0 “$1” ($2) on CPUs $3"), t.tid, t.comm, roleName(t.role), cpusetFormat(t.cpus))).join("; "));
     }
@@ -115,7 +151,7 @@ export function alignVerifyText(checks: OpCheck[], host: HostTopology): { text: 
         const config = checks[0];
         return { text: config ? checkText(config, host) : _("Nothing was changed."), ok: true };
     }
-    const target = emulator.op.after;
+    const target = Array.isArray(emulator.op.after) ? emulator.op.after : [];
     // the emulator group's threads: those the pin placed and those moved after it
     const threadCount = live.filter(c => c.op.kind !== "iothread")
         .reduce((n, c) => n + (c.status === "verified" ? c.threads.length : 0), 0);

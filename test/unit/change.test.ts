@@ -35,7 +35,7 @@ describe("a plan goes stale when the guest changed since its preview", () => {
     it("refuses when someone pinned the emulator meanwhile, naming the side and both values", () => {
         const { plan, live, saved } = articleChange();
         const c = planConflicts(plan, { live, saved: pinned(saved, [0]) }, host, "before");
-        expect(c.map(x => [x.op.where, x.expected.length, x.found])).toEqual([["config", 24, [0]]]);
+        expect(c.map(x => [x.op.where, (x.expected as number[]).length, x.found])).toEqual([["config", 24, [0]]]);
     });
 
     it("refuses a live operation when the guest is no longer running", () => {
