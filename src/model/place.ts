@@ -160,32 +160,39 @@ function assignGroups(ctx: Ctx, set: number[], share: boolean): Map<number, numb
     return out;
 }
 
-function setFits(ctx: Ctx, set: number[]): boolean {
+function setFits(ctx: Ctx, set: number[], share: boolean): boolean {
     const need = ctx.config.vcpuCurrent;
     const cells = vcpuGroups(ctx.config).length;
-    const assigned = assignGroups(ctx, set, false);
+    const assigned = assignGroups(ctx, set, share);
     // cells go to distinct nodes where the host has enough: the set grows to one node per cell
     if (assigned) return assigned.size > 0 && set.length >= Math.min(cells, cpuNodes(ctx.host.topology).length);
-    const cpus = set.reduce((n, id) => n + freeCpusOf(ctx, id).length, 0);
+    const cpus = set.reduce((n, id) => n + (share ? nodeCpus(ctx.host.topology, id) : freeCpusOf(ctx, id)).length, 0);
     const mem = set.reduce((n, id) => n + memFreeOf(ctx, id), 0);
     return cpus >= need && mem >= (ctx.config.memoryKiB ?? 0);
 }
 
-/** The proposed nodes: from each node, grow by the closest until the guest fits; fewest, closest, preferred, emptiest. */
+/**
+ * The proposed nodes: from each node, grow by the closest until the guest fits; fewest, closest, preferred,
+ * emptiest. CPUs other guests own count only when nothing fits without them and the admin allows sharing.
+ */
 function proposeNodes(ctx: Ctx): number[] | null {
+    return proposeWith(ctx, false) ?? (ctx.choice.shareCpus ? proposeWith(ctx, true) : null);
+}
+
+function proposeWith(ctx: Ctx, share: boolean): number[] | null {
     const host = ctx.host.topology;
     const nodes = cpuNodes(host);
     const candidates: number[][] = [];
     for (const seed of nodes) {
         const set = [seed];
-        while (!setFits(ctx, set)) {
+        while (!setFits(ctx, set, share)) {
             const rest = nodes.filter(n => !set.includes(n));
             if (!rest.length) break;
             const far = (n: number) => Math.max(...set.map(m => distance(host, m, n)));
             rest.sort((a, b) => far(a) - far(b) || freeCpusOf(ctx, b).length - freeCpusOf(ctx, a).length || a - b);
             set.push(rest[0]!);
         }
-        if (setFits(ctx, set)) candidates.push(cpusetOf(set));
+        if (setFits(ctx, set, share)) candidates.push(cpusetOf(set));
     }
     const spread = (s: number[]) => s.reduce((t, a) => t + s.reduce((u, b) => u + distance(host, a, b), 0), 0);
     const preferred = (s: number[]) => (ctx.choice.prefer ?? []).filter(n => s.includes(n)).length;

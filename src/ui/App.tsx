@@ -4,6 +4,7 @@ import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { AlignAllDialog, type BatchItem } from "./AlignAllDialog";
 import { AlignDialog, alignOpsFor, planFor, type Applied } from "./AlignDialog";
+import { PlaceDialog } from "./PlaceDialog";
 import { refusalText } from "./changeText";
 import { Toasts } from "./Toasts";
 import { UndoDialog } from "./UndoDialog";
@@ -50,6 +51,7 @@ export const App = () => {
     // threads refresh meanwhile), but the dialog keeps listing each one with its result
     const [aligningAll, setAligningAll] = useState<BatchItem[] | null>(null);
     const [undoing, setUndoing] = useState<UndoItem[] | null>(null);
+    const [placing, setPlacing] = useState<GuestRow | null>(null);
     const guests = data.status === "ready" ? data.guests : null;
     const refreshThreads = threads.refresh;
 
@@ -102,6 +104,11 @@ export const App = () => {
         }
         return { enabled: true, reason: _("Pin the emulator threads next to the vCPUs.") };
     };
+    const placeState = (row: GuestRow): { enabled: boolean; reason: string } => {
+        if (admin !== true && row.guest.connection === "system") return { enabled: false, reason: _("Placing needs administrative access: turn it on in the top bar.") };
+        if (row.guest.state === "other") return { enabled: false, reason: _("The guest is in a state that cannot be pinned.") };
+        return { enabled: true, reason: _("Choose where the vCPUs, the emulator threads and the memory go: on one node, with CPUs of their own.") };
+    };
     // "Align all" acts on the guests shown: filter first to align a subset
     const batch: BatchItem[] = host
         ? shownRows.flatMap(row => {
@@ -143,7 +150,7 @@ export const App = () => {
                 ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>
                 : <GuestsTable host={data.host.topology} rows={shownRows} policy={policy.kind} selected={selected}
                                onSelect={setSelected} threadsNote={threadsNote}
-                               alignState={alignState} onAlign={setAligning} />}
+                               alignState={alignState} onAlign={setAligning} placeState={placeState} onPlace={setPlacing} />}
         </>
     );
 
@@ -205,6 +212,10 @@ export const App = () => {
                     {host && aligning && (
                         <AlignDialog row={aligning} host={host} initialPolicy={viewPolicy}
                                      onClose={() => setAligning(null)} onApplied={onApplied} />
+                    )}
+                    {data.status === "ready" && placing && (
+                        <PlaceDialog row={placing} host={data.host} contention={contention} initialPolicy={viewPolicy}
+                                     onClose={() => setPlacing(null)} onApplied={onApplied} />
                     )}
                     {host && aligningAll && (
                         <AlignAllDialog items={aligningAll} host={host} onClose={() => setAligningAll(null)} onApplied={onApplied}

@@ -46,7 +46,13 @@ interface Props {
     /** whether "Align" is possible for a row, and why not */
     alignState: (row: GuestRow) => { enabled: boolean; reason: string };
     onAlign: (row: GuestRow) => void;
+    /** whether "Place" is possible for a row, and why not */
+    placeState: (row: GuestRow) => { enabled: boolean; reason: string };
+    onPlace: (row: GuestRow) => void;
 }
+
+/** verdicts that placing the guest fixes: "Place" is the row's suggested action for them */
+const PLACE_VERDICTS = new Set(["vcpus-unpinned", "vcpus-span", "shares-cpus"]);
 
 const COLUMNS = 8;
 
@@ -74,7 +80,7 @@ function sortValue(r: GuestRow, key: SortKey): string | number {
     }
 }
 
-export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote, alignState, onAlign }: Props) => {
+export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote, alignState, onAlign, placeState, onPlace }: Props) => {
     const [expanded, setExpanded] = useState<Set<string>>(new Set());
     const [sortBy, setSortBy] = useState<{ index: number; direction: "asc" | "desc" }>({ index: 0, direction: "asc" });
     const key = SORT_KEYS[sortBy.index] ?? "name";
@@ -111,6 +117,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                 const { guest, placement, threads } = row;
                 const label = verdictLabel(placement.verdict.kind, policy);
                 const align = alignState(row);
+                const place = placeState(row);
                 const isExpanded = expanded.has(guest.key);
                 return (
                     <Tbody key={guest.key} isExpanded={isExpanded}>
@@ -158,6 +165,14 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                             data-enabled={align.enabled} aria-label={format(_("Align emulator threads of $0"), guest.name)}
                                             onClick={() => align.enabled && onAlign(row)}>
                                         {_("Align")}
+                                    </Button>
+                                </Tooltip>
+                                {" "}
+                                <Tooltip content={place.reason}>
+                                    <Button variant={PLACE_VERDICTS.has(placement.verdict.kind) ? "secondary" : "tertiary"} size="sm"
+                                            isAriaDisabled={!place.enabled} data-testid="place" data-enabled={place.enabled}
+                                            aria-label={format(_("Place $0"), guest.name)} onClick={() => place.enabled && onPlace(row)}>
+                                        {_("Place")}
                                     </Button>
                                 </Tooltip>
                             </Td>

@@ -85,6 +85,17 @@ describe("placing one guest", () => {
         expect(r.ok && r.placement.shared.map(s => s.cpu)).toEqual([1]);
     });
 
+    it("when every CPU is owned, a proposal needs the admin's consent to share, and takes the least owned CPUs", () => {
+        // the local lab (capabilities/lab-single-node.xml, CPUs 0-1): CPU 1 owned by three guests, CPU 0 by one
+        const lab = hostOf("lab-single-node");
+        const taken: Taken = { owners: new Map([[0, ["demo-transient"]], [1, ["a", "b", "c"]]]), memoryKiB: new Map() };
+        const g = guest({ name: "g", vcpus: 1, memMiB: 64 });
+        expect(placeGuest(placeHost(lab), taken, g, one)).toMatchObject({ ok: false, refusal: { kind: "no-cpus", need: 1, free: 0 } });
+        const r = placeGuest(placeHost(lab), taken, g, { ...one, shareCpus: true });
+        expect(r.ok && [...r.placement.vcpus.values()]).toEqual([[0]]);
+        expect(r.ok && r.placement.shared).toEqual([{ cpu: 0, owners: ["demo-transient"] }]);
+    });
+
     it("never offline CPUs, never memory-only nodes", () => {
         const offline = hostOf("offline-cpus"); // CPUs 6 and 7 offline, node 1 = 4-7
         const r = placeGuest(placeHost(offline), owning([0, 1, 2, 3]), guest({ name: "g", vcpus: 2 }), one);
