@@ -13,6 +13,8 @@ export interface HostGuest {
     name: string;
     /** the configuration that gets the pins: the live XML of a running guest, else the saved one */
     config: GuestConfig;
+    /** a guest the plan may not move (filtered out, or not the admin's to change): it keeps the CPUs it owns */
+    fixed?: boolean;
 }
 
 export interface HostTotals {
@@ -22,12 +24,15 @@ export interface HostTotals {
     spanning: number;
     /** guests with a vCPU free to run anywhere */
     unpinned: number;
+    /** node -> how many of its CPUs a guest's vCPU owns */
+    ownedPerNode: Map<number, number>;
     /** memory bound to each node by numatune (strict or restrictive), KiB; a nodeset of several nodes counts evenly */
     committedKiB: Map<number, number>;
 }
 
 export interface HostPlan {
     placed: { guest: HostGuest; placement: Placement }[];
+    /** guests placed well that keep their place (fixed guests are not listed) */
     stayed: HostGuest[];
     refused: { guest: HostGuest; refusal: PlaceRefusal }[];
     before: HostTotals;
@@ -82,7 +87,12 @@ export function hostTotals(host: HostTopology, guests: { config: GuestConfig; vc
             for (const n of g.memory.nodeset)
                 committedKiB.set(n, (committedKiB.get(n) ?? 0) + (g.config.memoryKiB ?? 0) / g.memory.nodeset.length);
     }
-    return { ownedTwice: [...owners.values()].filter(n => n > 1).length, spanning, unpinned, committedKiB };
+    const ownedPerNode = new Map<number, number>();
+    for (const c of owners.keys()) {
+        const n = host.cpus.get(c)?.node;
+        if (n !== undefined) ownedPerNode.set(n, (ownedPerNode.get(n) ?? 0) + 1);
+    }
+    return { ownedTwice: [...owners.values()].filter(n => n > 1).length, spanning, unpinned, committedKiB, ownedPerNode };
 }
 
 const currentOf = (g: HostGuest, host: HostTopology) => ({
@@ -96,7 +106,9 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
     const taken: Taken = takenNone();
     const stayed: HostGuest[] = [];
     const moving: HostGuest[] = [];
-    for (const g of [...guests].sort((a, b) => a.key.localeCompare(b.key))) {
+    // guests that may not move hold their CPUs first, whatever they collide with
+    for (const g of guests.filter(x => x.fixed)) reserve(taken, g.name, ownedCpus([...guestEffective(g.config, topo).vcpus.values()].map(s => s.cpus)));
+    for (const g of [...guests].filter(x => !x.fixed).sort((a, b) => a.key.localeCompare(b.key))) {
         const mine = choice.replanAll || !guestPlacedWell(g.config, topo) ? null
             : ownedCpus([...guestEffective(g.config, topo).vcpus.values()].map(s => s.cpus));
         if (!mine || mine.some(c => taken.owners.has(c))) { moving.push(g); continue }

@@ -7,7 +7,7 @@ import { ExpandableSection } from "@patternfly/react-core/dist/esm/components/Ex
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import { changeRun, type ChangeResult } from "../change/engine";
-import { commandText, opCommands, type ChangeOp, type ChangePlan } from "../model/change";
+import { commandText, opCommands, type ChangeOp, type ChangePlan, type OpCheck } from "../model/change";
 import type { HostTopology } from "../model/topology";
 import type { Applied } from "./AlignDialog";
 import { alignVerifyText, conflictText, errorText, opText, partialText } from "./changeText";
@@ -22,19 +22,21 @@ export interface BatchItem {
     verifyAlso: ChangeOp[];
 }
 
-type Status = "applied" | "verified" | "not-verified" | "failed" | "changed";
+export type Status = "applied" | "verified" | "not-verified" | "failed" | "changed";
 
-function outcomeOf(r: ChangeResult, host: HostTopology): { status: Status; text: string } {
+/** One guest's result in a batch, in words; `verify` says what its live checks showed. */
+export function outcomeOf(r: ChangeResult, host: HostTopology,
+                          verify: (checks: OpCheck[], host: HostTopology) => { text: string; ok: boolean } = alignVerifyText): { status: Status; text: string } {
     if (r.kind === "stale") return { status: "changed", text: format(_("not changed, the guest changed since the preview: $0"), r.conflicts.map(conflictText).join("; ")) };
     if (r.kind === "error") return { status: "failed", text: format(_("Nothing changed: $0"), errorText(r.error)) };
     const partial = partialText(r.results);
     if (partial) return { status: "failed", text: partial };
     if (!r.checks.some(c => c.op.where === "live")) return { status: "applied", text: _("Saved config changed (the guest is not running).") };
-    const v = alignVerifyText(r.checks, host);
+    const v = verify(r.checks, host);
     return { status: v.ok ? "verified" : "not-verified", text: v.text };
 }
 
-const STATUS_TEXT = (): Record<Status, string> => ({
+export const STATUS_TEXT = (): Record<Status, string> => ({
     applied: _("applied"), verified: _("verified"), "not-verified": _("applied, not verified"), failed: _("failed"),
     changed: _("skipped"),
 });

@@ -5,6 +5,7 @@ import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.
 import { AlignAllDialog, type BatchItem } from "./AlignAllDialog";
 import { AlignDialog, alignOpsFor, planFor, type Applied } from "./AlignDialog";
 import { PlaceDialog } from "./PlaceDialog";
+import { PlanHostDialog, type HostPlanGuest } from "./PlanHostDialog";
 import { refusalText } from "./changeText";
 import { Toasts } from "./Toasts";
 import { UndoDialog } from "./UndoDialog";
@@ -52,6 +53,8 @@ export const App = () => {
     const [aligningAll, setAligningAll] = useState<BatchItem[] | null>(null);
     const [undoing, setUndoing] = useState<UndoItem[] | null>(null);
     const [placing, setPlacing] = useState<GuestRow | null>(null);
+    // the guests as they were when "Plan the host" was pressed
+    const [planning, setPlanning] = useState<HostPlanGuest[] | null>(null);
     const guests = data.status === "ready" ? data.guests : null;
     const refreshThreads = threads.refresh;
 
@@ -140,12 +143,17 @@ export const App = () => {
             <GuestsToolbar policy={policy.kind} onPolicy={p => setPolicyOption(p === "node" ? undefined : p)}
                            nameFilter={nameFilter} onNameFilter={setNameFilter}
                            verdictFilter={verdictFilter} onVerdictFilter={setVerdictFilter}
-                           actions={
+                           actions={<>
                                <Button variant="primary" isAriaDisabled={batch.length === 0} data-testid="align-all"
                                        onClick={() => batch.length && setAligningAll(batch)}>
                                    {format(_("Align all ($0)"), batch.length)}
                                </Button>
-                           } />
+                               {" "}
+                               <Button variant="secondary" data-testid="plan-host"
+                                       onClick={() => setPlanning(rows.map(row => ({ row, movable: shownRows.includes(row) && placeState(row).enabled })))}>
+                                   {_("Plan the host")}
+                               </Button>
+                           </>} />
             {shownRows.length === 0
                 ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>
                 : <GuestsTable host={data.host.topology} rows={shownRows} policy={policy.kind} selected={selected}
@@ -216,6 +224,10 @@ export const App = () => {
                     {data.status === "ready" && placing && (
                         <PlaceDialog row={placing} host={data.host} contention={contention} initialPolicy={viewPolicy}
                                      onClose={() => setPlacing(null)} onApplied={onApplied} />
+                    )}
+                    {data.status === "ready" && planning && (
+                        <PlanHostDialog guests={planning} host={data.host} policy={{ kind: viewPolicy }} onBusy={data.hold}
+                                        onClose={() => setPlanning(null)} onApplied={onApplied} />
                     )}
                     {host && aligningAll && (
                         <AlignAllDialog items={aligningAll} host={host} onClose={() => setAligningAll(null)} onApplied={onApplied}

@@ -59,6 +59,19 @@ describe("planning the host", () => {
         expect(nodeOf("loose")).toEqual([0]);
     });
 
+    it("guests the plan may not move keep their CPUs, even colliding ones, and the others go around them", () => {
+        const guests = [
+            { ...g({ name: "a-fixed", vcpus: 2, pins: ["1", "3"] }), fixed: true },
+            g({ name: "b", vcpus: 2, pins: ["1", "3"] }),
+            { ...g({ name: "c-fixed", vcpus: 1, pins: ["5"] }), fixed: true },
+        ];
+        const plan = planHost(placeHost(article), guests, { memMode: "restrictive", replanAll: false });
+        expect(plan.stayed).toEqual([]);
+        const b = plan.placed.find(p => p.guest.name === "b")!.placement;
+        expect(b.nodes).toEqual([3]);
+        expect([...b.vcpus.values()].flat().some(c => [1, 3, 5].includes(c))).toBe(false);
+    });
+
     it("replanning everything moves guests placed well too", () => {
         const plan = planHost(placeHost(article), [g({ name: "rhel64", vcpus: 2, pins: ["1", "3"] })], { memMode: "strict", replanAll: true });
         expect(plan.stayed).toEqual([]);

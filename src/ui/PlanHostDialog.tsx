@@ -1,0 +1,198 @@
+// "Plan the host": every guest shown that is not placed well gets a node and CPUs of its own (model/hostplan.ts),
+// previewed guest by guest with its operations and commands, with the host's totals before and after and each
+// node's owned CPUs and bound memory as they will be; applied as one engine batch, with a result per guest and one
+// Undo. Guests the planner cannot place are listed with the reason; the rest still apply.
+import React, { useMemo, useRef, useState } from "react";
+import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
+import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
+import { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
+import { ExpandableSection } from "@patternfly/react-core/dist/esm/components/ExpandableSection/index.js";
+import { Form, FormGroup, FormHelperText } from "@patternfly/react-core/dist/esm/components/Form/index.js";
+import { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/components/HelperText/index.js";
+import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/components/FormSelect/index.js";
+import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
+import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
+import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
+import { changeRun, type ChangeResult } from "../change/engine";
+import type { HostRecord } from "../libvirt/guests";
+import { guestRecordNow } from "../libvirt/guests";
+import { commandText, opCommands, type ChangePlan } from "../model/change";
+import { cpusetFormat, cpusetUnion } from "../model/cpuset";
+import { guestEffective } from "../model/guest";
+import { planHost, type HostGuest, type HostTotals } from "../model/hostplan";
+import { MEM_MODES, type MemMode } from "../model/place";
+import { placeChange } from "../model/placechange";
+import type { Policy } from "../model/policy";
+import { topologyCpusOfNodes, topologyNodesOf } from "../model/topology";
+import { outcomeOf, STATUS_TEXT, type Status } from "./AlignAllDialog";
+import type { Applied } from "./AlignDialog";
+import { memModeText, opText, refusalText } from "./changeText";
+import type { GuestRow } from "./GuestsTable";
+import { _, format } from "./i18n";
+import { memModeHelp, placeRefusalText, placeVerifyText } from "./placeText";
+import { nodesText, sizeText } from "./words";
+
+export interface HostPlanGuest {
+    row: GuestRow;
+    /** false for guests the plan may not move (not shown, or not the admin's to change): they keep their CPUs */
+    movable: boolean;
+}
+
+interface Props {
+    guests: HostPlanGuest[];
+    host: HostRecord;
+    policy: Policy;
+    onClose: () => void;
+    onApplied: (a: Applied) => void;
+    onBusy?: (busy: boolean) => void;
+}
+
+/** "CPUs 1,3 (node 3)", or "any CPU" */
+function whereText(host: HostRecord, cpus: number[], all: boolean): string {
+    return all ? _("any CPU") : `${cpusetFormat(cpus)} (${nodesText(topologyNodesOf(host.topology, cpus))})`;
+}
+
+const Totals = ({ host, before, after }: { host: HostRecord; before: HostTotals; after: HostTotals }) => {
+    const nodes = host.topology.nodes.filter(n => topologyCpusOfNodes(host.topology, [n.id]).length > 0 || before.committedKiB.has(n.id) || after.committedKiB.has(n.id));
+    const rows: [string, string, string, string][] = [
+        ["owned-twice", _("CPUs owned by vCPUs of two or more guests"), String(before.ownedTwice), String(after.ownedTwice)],
+        ["spanning", _("Guests whose vCPUs span nodes"), String(before.spanning), String(after.spanning)],
+        ["unpinned", _("Guests with vCPUs free to run anywhere"), String(before.unpinned), String(after.unpinned)],
+        ...nodes.map(n => [`node-${n.id}`, format(_("$0: CPUs owned, memory bound"), nodesText([n.id])),
+            `${before.ownedPerNode.get(n.id) ?? 0} / ${topologyCpusOfNodes(host.topology, [n.id]).length}, ${sizeText(before.committedKiB.get(n.id) ?? 0)}`,
+            `${after.ownedPerNode.get(n.id) ?? 0} / ${topologyCpusOfNodes(host.topology, [n.id]).length}, ${sizeText(after.committedKiB.get(n.id) ?? 0)}`] as [string, string, string, string]),
+    ];
+    return (
+        <Table aria-label={_("Host before and after")} variant="compact" data-testid="plan-host-totals">
+            <Thead><Tr><Th>{_("Host")}</Th><Th>{_("Now")}</Th><Th>{_("After")}</Th></Tr></Thead>
+            <Tbody>{rows.map(([k, what, b, a]) => (
+                <Tr key={k} data-total={k} data-before={b} data-after={a}><Td>{what}</Td><Td>{b}</Td><Td>{a}</Td></Tr>
+            ))}</Tbody>
+        </Table>
+    );
+};
+
+export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBusy }: Props) => {
+    const key = useRef(`plan-host-${Date.now()}`).current;
+    const topo = host.topology;
+    const [memMode, setMemMode] = useState<MemMode>("restrictive");
+    const [replanAll, setReplanAll] = useState(false);
+    const [busy, setBusy] = useState(false);
+    const [outcomes, setOutcomes] = useState<Map<string, { status: Status; text: string }> | null>(null);
+
+    const computed = useMemo(() => {
+        const input: HostGuest[] = guests.map(({ row, movable }) => {
+            const { live, saved } = guestRecordNow(row.guest);
+            return { key: row.guest.key, name: row.guest.name, config: live ?? saved ?? row.guest.config, fixed: !movable };
+        });
+        const plan = planHost({ topology: topo, memoryFreeKiB: host.memoryFree }, input, { memMode, replanAll });
+        const refused = plan.refused.map(r => ({ name: r.guest.name, text: placeRefusalText(r.refusal) }));
+        const items: { key: string; plan: ChangePlan; before: string; after: string; session: boolean }[] = [];
+        for (const p of plan.placed) {
+            const row = guests.find(g => g.row.guest.key === p.guest.key)!.row;
+            const { live, saved } = guestRecordNow(row.guest);
+            const ref = { connection: row.guest.connection, path: row.guest.path, name: row.guest.name };
+            const c = placeChange({ guest: ref, host: topo, live, saved: row.guest.persistent ? saved : null, policy, placement: p.placement });
+            if (!c.ok) { refused.push({ name: row.guest.name, text: refusalText(c.refusal) }); continue }
+            if (!c.plan.ops.length) continue;
+            const sets = [...guestEffective(p.guest.config, topo).vcpus.values()];
+            items.push({
+                key: row.guest.key, plan: c.plan, session: row.guest.connection === "session",
+                before: whereText(host, cpusetUnion(...sets.map(s => s.cpus)), sets.some(s => s.source === "all")),
+                after: whereText(host, cpusetUnion(...p.placement.vcpus.values()), false),
+            });
+        }
+        return { plan, items, refused };
+    }, [guests, host, topo, policy, memMode, replanAll]);
+    const { plan, items, refused } = computed;
+    const locked = busy || outcomes !== null;
+
+    const run = async () => {
+        setBusy(true);
+        onBusy?.(true);
+        let results: ChangeResult[];
+        try {
+            results = await changeRun(items.map(i => ({ plan: i.plan, moveStragglers: i.session })), topo);
+        } catch (e) {
+            const error = { kind: "other" as const, message: String((e as Error)?.message ?? e) };
+            results = items.map(() => ({ kind: "error", error }));
+        } finally {
+            setBusy(false);
+            onBusy?.(false);
+        }
+        const out = results.map(r => outcomeOf(r, topo, placeVerifyText));
+        setOutcomes(new Map(items.map((it, i) => [it.key, out[i]!])));
+        const undo = results.flatMap((r, i) => {
+            const applied = r.kind === "ran" ? r.results.filter(x => x.status === "applied").map(x => x.op) : [];
+            return applied.length ? [{ plan: items[i]!.plan, applied }] : [];
+        });
+        const failed = out.filter(o => o.status === "failed" || o.status === "changed").length;
+        if (undo.length)
+            onApplied({
+                key, items: undo, ok: failed === 0,
+                title: failed
+                    ? format(_("Placed $0 of $1 guests; $2 not placed."), items.length - failed, items.length, failed)
+                    : format(cockpit.ngettext("Placed $0 guest.", "Placed $0 guests.", items.length), items.length),
+            });
+    };
+
+    return (
+        <Modal isOpen onClose={busy ? undefined : onClose} variant="large" aria-labelledby="plan-host-title" data-testid="plan-host-dialog">
+            <ModalHeader title={_("Plan the host")} labelId="plan-host-title"
+                         description={_("Every guest shown that is not placed well gets a node and CPUs of its own; guests placed well stay where they are.")} />
+            <ModalBody>
+                <Form isHorizontal onSubmit={e => e.preventDefault()}>
+                    <FormGroup label={_("Memory")} fieldId="plan-host-memory">
+                        <FormSelect id="plan-host-memory" value={memMode} isDisabled={locked} onChange={(_e, v) => setMemMode(v as MemMode)}>
+                            {MEM_MODES.map(m => <FormSelectOption key={m} value={m} label={memModeText(m)} />)}
+                        </FormSelect>
+                        <FormHelperText><HelperText><HelperTextItem>{memModeHelp(memMode)}</HelperTextItem></HelperText></FormHelperText>
+                    </FormGroup>
+                    <Checkbox id="plan-host-all" isChecked={replanAll} onChange={(_e, c) => setReplanAll(c)} isDisabled={locked} data-testid="plan-host-all"
+                              label={_("Plan every guest again, also those placed well")} />
+                </Form>
+                <Totals host={host} before={plan.before} after={plan.after} />
+                {refused.length > 0 && (
+                    <Alert variant="warning" isInline data-testid="plan-host-refused"
+                           title={format(cockpit.ngettext("$0 guest cannot be placed", "$0 guests cannot be placed", refused.length), refused.length)}>
+                        <List>{refused.map(r => <ListItem key={r.name} data-guest={r.name}>{`${r.name}: ${r.text}`}</ListItem>)}</List>
+                    </Alert>
+                )}
+                {items.length === 0
+                    ? refused.length > 0 ? null : <Alert variant="success" isInline title={_("Nothing to do: every guest shown is placed well.")} data-testid="plan-host-nothing" />
+                    : (
+                        <Table aria-label={_("Guests to place")} variant="compact" data-testid="plan-host-guests">
+                            <Thead><Tr><Th>{_("Guest")}</Th><Th>{_("vCPUs now")}</Th><Th>{_("vCPUs after")}</Th><Th>{_("Changes")}</Th><Th>{_("Result")}</Th></Tr></Thead>
+                            <Tbody>
+                                {items.map(it => {
+                                    const o = outcomes?.get(it.key);
+                                    return (
+                                        <Tr key={it.key} data-guest={it.plan.guest.name} data-status={o?.status ?? "pending"} data-after={it.after}>
+                                            <Td dataLabel={_("Guest")}>{it.plan.guest.name}</Td>
+                                            <Td dataLabel={_("vCPUs now")}>{it.before}</Td>
+                                            <Td dataLabel={_("vCPUs after")}>{it.after}</Td>
+                                            <Td dataLabel={_("Changes")}>
+                                                <ExpandableSection toggleText={format(cockpit.ngettext("$0 change", "$0 changes", it.plan.ops.length), it.plan.ops.length)}>
+                                                    {it.plan.ops.map((op, i) => <div key={i}>{opText(op)}</div>)}
+                                                    <pre className="np-commands">{it.plan.ops.flatMap(op => opCommands(op, it.plan.guest)).map(commandText).join("\n")}</pre>
+                                                </ExpandableSection>
+                                            </Td>
+                                            <Td dataLabel={_("Result")}>{o ? `${STATUS_TEXT()[o.status]}: ${o.text}` : busy ? _("in progress…") : "—"}</Td>
+                                        </Tr>
+                                    );
+                                })}
+                            </Tbody>
+                        </Table>
+                    )}
+            </ModalBody>
+            <ModalFooter>
+                {!outcomes && (
+                    <Button variant="primary" onClick={() => void run()} isLoading={busy} isDisabled={busy || items.length === 0} data-testid="plan-host-apply">
+                        {format(cockpit.ngettext("Place $0 guest", "Place $0 guests", items.length), items.length)}
+                    </Button>
+                )}
+                <Button variant="link" onClick={onClose} isDisabled={busy} data-testid="plan-host-close">{outcomes ? _("Close") : _("Cancel")}</Button>
+            </ModalFooter>
+        </Modal>
+    );
+};
