@@ -1,7 +1,7 @@
 // "Plan the host" (issue 14): every guest onto nodes so that no CPU is owned by two guests' vCPUs, no node's free
 // memory is overcommitted by the plan, guests already placed well stay (fewest moves), and the rest are placed
 // biggest first, each where placeGuest proposes (which balances by free CPUs per node). Deterministic: guests are
-// taken in a fixed order (key for those that stay; vCPUs, memory, name, key for the others). Memory rule: a node
+// taken in a fixed order (name, then key, for those that stay; vCPUs, memory, name, key for the others). Memory rule: a node
 // fits when what this plan puts there (guests moved or placed onto it) is at most its free memory now.
 import { cpusetUnion } from "./cpuset";
 import { guestEffective, type GuestConfig } from "./guest";
@@ -108,7 +108,7 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
     const moving: HostGuest[] = [];
     // guests that may not move hold their CPUs first, whatever they collide with
     for (const g of guests.filter(x => x.fixed)) reserve(taken, g.name, ownedCpus([...guestEffective(g.config, topo).vcpus.values()].map(s => s.cpus)));
-    for (const g of [...guests].filter(x => !x.fixed).sort((a, b) => a.key.localeCompare(b.key))) {
+    for (const g of [...guests].filter(x => !x.fixed).sort((a, b) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key))) {
         const mine = choice.replanAll || !guestPlacedWell(g.config, topo) ? null
             : ownedCpus([...guestEffective(g.config, topo).vcpus.values()].map(s => s.cpus));
         if (!mine || mine.some(c => taken.owners.has(c))) { moving.push(g); continue }

@@ -164,8 +164,8 @@ function setFits(ctx: Ctx, set: number[], share: boolean): boolean {
     const need = ctx.config.vcpuCurrent;
     const cells = vcpuGroups(ctx.config).length;
     const assigned = assignGroups(ctx, set, share);
-    // cells go to distinct nodes where the host has enough: the set grows to one node per cell
-    if (assigned) return assigned.size > 0 && set.length >= Math.min(cells, cpuNodes(ctx.host.topology).length);
+    // cells go to distinct nodes where the host has enough: the set grows until they use one node per cell
+    if (assigned) return assigned.size > 0 && new Set(assigned.values()).size >= Math.min(cells, cpuNodes(ctx.host.topology).length);
     const cpus = set.reduce((n, id) => n + (share ? nodeCpus(ctx.host.topology, id) : freeCpusOf(ctx, id)).length, 0);
     const mem = set.reduce((n, id) => n + memFreeOf(ctx, id), 0);
     return cpus >= need && mem >= (ctx.config.memoryKiB ?? 0);
@@ -192,7 +192,10 @@ function proposeWith(ctx: Ctx, share: boolean): number[] | null {
             rest.sort((a, b) => far(a) - far(b) || freeCpusOf(ctx, b).length - freeCpusOf(ctx, a).length || a - b);
             set.push(rest[0]!);
         }
-        if (setFits(ctx, set, share)) candidates.push(cpusetOf(set));
+        if (!setFits(ctx, set, share)) continue;
+        // a guest with cells: only the nodes its cells went to
+        const assigned = assignGroups(ctx, set, share);
+        candidates.push(cpusetOf(assigned ? assigned.values() : set));
     }
     const spread = (s: number[]) => s.reduce((t, a) => t + s.reduce((u, b) => u + distance(host, a, b), 0), 0);
     const preferred = (s: number[]) => (ctx.choice.prefer ?? []).filter(n => s.includes(n)).length;

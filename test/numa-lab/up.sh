@@ -30,11 +30,11 @@ fi
 
 # 2. boot it, unless it runs
 if ! qemu_pid >/dev/null; then
-    node "$NUMA_DIR/srat.mjs" "$RUN/srat.bin"
+    node "$NUMA_DIR/srat.mjs" "$RUN/srat.bin" "$RUN/slit.bin"
     log "booting the 4-node host (TCG, 24 CPUs)"
     rm -f "$RUN/serial.log"
     qemu-system-x86_64 -name numa-lab -M q35 -accel tcg,thread=multi,tb-size=512 -cpu max \
-        -smp 24,sockets=1,cores=24,threads=1 -m 4G -acpitable file="$RUN/srat.bin" \
+        -smp 24,sockets=1,cores=24,threads=1 -m 4G -acpitable file="$RUN/srat.bin" -acpitable file="$RUN/slit.bin" \
         -kernel "$CACHE/vmlinuz" -initrd "$CACHE/initrd.img" \
         -append "root=/dev/vda rw console=ttyS0 maxcpus=2 systemd.show_status=0" \
         -drive file="$CACHE/image.raw",format=raw,if=none,id=d0,cache=unsafe,snapshot=on \

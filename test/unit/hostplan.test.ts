@@ -41,7 +41,7 @@ describe("planning the host", () => {
     it("keeps guests placed well, re-places colliding and unpinned ones, and never owns a CPU twice", () => {
         const guests = [
             g({ name: "rhel64", vcpus: 2, pins: ["1", "3"] }),
-            g({ name: "rhel64-copy", vcpus: 2, pins: ["1", "3"] }),   // collides with rhel64: the first by key stays
+            g({ name: "rhel64-copy", vcpus: 2, pins: ["1", "3"] }),   // collides with rhel64: the first by name stays
             g({ name: "loose", vcpus: 2 }),                          // unpinned
             g({ name: "spread", vcpus: 2, pins: ["0", "1"] }),       // spans nodes 0 and 3
         ];
@@ -70,6 +70,34 @@ describe("planning the host", () => {
         const b = plan.placed.find(p => p.guest.name === "b")!.placement;
         expect(b.nodes).toEqual([3]);
         expect([...b.vcpus.values()].flat().some(c => [1, 3, 5].includes(c))).toBe(false);
+    });
+
+    it("the NUMA lab's guests (test/numa-lab/guests) with three new ones: the plan worked out by hand", () => {
+        const guests = [
+            g({ name: "aligned", vcpus: 1, memMiB: 64, pins: ["17"] }),
+            g({ name: "emu-elsewhere", vcpus: 1, memMiB: 64, pins: ["14"] }),
+            g({ name: "memory-away", vcpus: 1, memMiB: 64, pins: ["4"] }),
+            g({ name: "rhel64", vcpus: 2, memMiB: 64, pins: ["1", "3"] }),
+            g({ name: "saved-pins", vcpus: 2, memMiB: 64, pins: ["0", "2"] }),
+            g({ name: "wide", vcpus: 2, memMiB: 64, pins: ["5", "12"] }),                 // spans nodes 3 and 1
+            g({ name: "place-two", vcpus: 2, memMiB: 64, pins: ["17", "19"] }),          // on aligned's CPU 17
+            g({ name: "place-cells", vcpus: 2, memMiB: 64, cells: [{ cpus: "0", memMiB: 32 }, { cpus: "1", memMiB: 32 }] }),
+            g({ name: "place-big", vcpus: 8, memMiB: 64 }),
+        ];
+        const plan = planHost(placeHost(article, 0.5), guests, { memMode: "restrictive", replanAll: false });
+        expect(plan.stayed.map(s => s.name)).toEqual(["aligned", "emu-elsewhere", "memory-away", "rhel64", "saved-pins"]);
+        const of = (name: string) => plan.placed.find(p => p.guest.name === name)!.placement;
+        // biggest first: 8 vCPUs fit on no node; nodes 1 and 2 (distance 16) have 10 free CPUs
+        expect(of("place-big").nodes).toEqual([1, 2]);
+        expect([...of("place-big").vcpus.values()].flat()).toEqual([12, 16, 18, 20, 22, 13, 15, 19]);
+        // the cells on the closest pair with room: node 3 (4 free) for cell 0, node 0 for cell 1
+        expect(of("place-cells").cells).toEqual([{ cell: 0, node: 3 }, { cell: 1, node: 0 }]);
+        expect([...of("place-cells").vcpus.values()]).toEqual([[5], [6]]);
+        // where they are now, when it still has room: place-two on node 2, wide on node 3
+        expect([...of("place-two").vcpus.values()]).toEqual([[21], [23]]);
+        expect([...of("wide").vcpus.values()]).toEqual([[7], [9]]);
+        expectSound(plan, article, 0.5 * 1024 * 1024);
+        expect(plan.before.ownedTwice).toBe(1);
     });
 
     it("replanning everything moves guests placed well too", () => {
