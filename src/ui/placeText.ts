@@ -64,6 +64,7 @@ export function placeVerifyText(checks: OpCheck[], host: HostTopology): { text: 
     const cpus = cpusetUnion(...vcpus.map(c => c.op.after as number[]));
     const live = threads ? format(cockpit.ngettext("the $0 vCPU thread runs on CPUs $1 ($2)", "the $0 vCPU threads run on CPUs $1 ($2)", threads),
                                   threads, cpusetFormat(cpus), nodesText(topologyNodesOf(host, cpus))) : null;
-    const saved = config ? _("the saved config has the pins and the memory binding") : null;
+    const saved = !config ? null : checks.some(c => c.op.kind === "numatune")
+        ? _("the saved config has the pins and the memory binding") : _("the saved config has the pins");
     return { text: format(_("Verified: $0."), [live, saved].filter(Boolean).join(_("; "))), ok: true };
 }

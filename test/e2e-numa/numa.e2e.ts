@@ -155,4 +155,84 @@ describe("the article's host", () => {
             await cpusetMode("on");
         }
     }, 1_500_000);
+
+    it("plans the host: no CPU owned twice, the two-cell guest on two nodes with matching memnodes, the big guest on the two closest nodes", async () => {
+        await labGuestsAdd();
+        try {
+            // two guests pinned to the same CPU with virsh: both say so
+            await labSsh("virsh -q vcpupin place-two 0 17 --live && virsh -q vcpupin place-two 1 19 --live");
+            await frame.click("[data-testid=refresh]");
+            await frame.waitForSelector("tr[data-guest=aligned][data-verdict=shares-cpus]", { timeout: 300000 });
+            await frame.hover("tr[data-guest=aligned] td[data-label=Verdict] .pf-v6-c-label");
+            expect(await (await frame.waitForSelector(".pf-v6-c-tooltip", { timeout: 10000 })).textContent()).toContain("place-two");
+            await frame.waitForSelector("tr[data-guest=place-big]", { timeout: 300000 });
+
+            await frame.click("[data-testid=plan-host]");
+            await frame.waitForSelector("[data-testid=plan-host-dialog] [data-testid=plan-host-guests]", { timeout: 120000 });
+            const moving = await frame.$$eval("[data-testid=plan-host-guests] tr[data-guest]", trs => trs.map(t => t.getAttribute("data-guest")));
+            expect(moving.sort()).toEqual(["place-big", "place-cells", "place-two", "wide"]);
+            expect(await frame.getAttribute("[data-testid=plan-host-totals] tr[data-total=owned-twice]", "data-after")).toBe("0");
+            await frame.click("[data-testid=plan-host-apply]");
+            await frame.waitForSelector("[data-testid=plan-host-close]:has-text('Close')", { timeout: 600000 });
+            const statuses = await frame.$$eval("[data-testid=plan-host-guests] tr[data-guest]", trs => trs.map(t => t.getAttribute("data-status")));
+            expect(statuses.every(st => st === "verified" || st === "applied"), statuses.join()).toBe(true);
+            await frame.click("[data-testid=plan-host-close]");
+
+            // the truth inside the lab: every guest's pins (live for running guests, saved for all), from virsh
+            const pins = await labPins();
+            const owners = new Map<string, string[]>();
+            for (const [guest, sets] of pins) for (const set of sets) if (/^\d+$/.test(set)) owners.set(set, [...owners.get(set) ?? [], guest]);
+            for (const [cpu, names] of owners) expect(names, `CPU ${cpu}`).toHaveLength(1);
+            const nodeOf = await labCpuNodes();
+            // the two-cell guest: each cell's vCPU on one node, its memnode on that node, two different nodes
+            const cells = await labSsh("virsh dumpxml --inactive place-cells");
+            const memnode = (cell: number) => new RegExp(`<memnode cellid='${cell}' mode='restrictive' nodeset='(\\d+)'/>`).exec(cells)?.[1];
+            const cellPins = pins.get("place-cells")!;
+            expect(memnode(0)).toBe(String(nodeOf.get(Number(cellPins[0]))));
+            expect(memnode(1)).toBe(String(nodeOf.get(Number(cellPins[1]))));
+            expect(memnode(0)).not.toBe(memnode(1));
+            // the big guest: 8 vCPUs on 8 CPUs of two nodes, the closest pair by the kernel's distances
+            const big = pins.get("place-big")!;
+            expect(new Set(big).size).toBe(8);
+            const bigNodes = [...new Set(big.map(c => nodeOf.get(Number(c))!))].sort();
+            expect(bigNodes).toHaveLength(2);
+            const distance = (await labSsh(`cat /sys/devices/system/node/node${bigNodes[0]}/distance`)).trim().split(/\s+/).map(Number);
+            expect(distance[bigNodes[1]!]).toBe(Math.min(...distance.filter(d => d > 10)));
+            // the running guest: its vCPU threads where the saved pins say, in /proc
+            const threads = await labSsh("pid=$(cat /run/libvirt/qemu/place-two.pid); for t in /proc/$pid/task/*; do c=$(cat $t/comm); case \"$c\" in CPU*) sed -n 's/^Cpus_allowed_list:\\s*//p' $t/status;; esac; done");
+            expect(threads.trim().split("\n").sort()).toEqual([...pins.get("place-two")!].sort());
+        } finally {
+            await labSsh("for g in place-two place-cells place-big; do virsh -q destroy $g >/dev/null 2>&1; virsh -q undefine $g >/dev/null 2>&1; done; true");
+        }
+    }, 1_500_000);
 });
+
+/** Three unpinned guests for "Plan the host": a running 2-vCPU one, a shut-off one with 2 guest NUMA cells, and a
+ *  shut-off 8-vCPU one, bigger than any node (6 CPUs). */
+async function labGuestsAdd(): Promise<void> {
+    const xml = (name: string, vcpus: number, cpu = "") => `<domain type='kvm'><name>${name}</name><memory unit='MiB'>64</memory>` +
+        `<vcpu placement='static'>${vcpus}</vcpu>${cpu}<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os>` +
+        "<devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
+    const cells = "<cpu><numa><cell id='0' cpus='0' memory='32' unit='MiB'/><cell id='1' cpus='1' memory='32' unit='MiB'/></numa></cpu>";
+    for (const [name, x] of [["place-two", xml("place-two", 2)], ["place-cells", xml("place-cells", 2, cells)], ["place-big", xml("place-big", 8)]] as const)
+        await labSsh(`cat > /tmp/${name}.xml <<'EOF'\n${x}\nEOF\nvirsh -q define /tmp/${name}.xml >/dev/null`);
+    await labSsh("virsh -q start place-two >/dev/null");
+}
+
+/** guest -> the CPU set of each vCPU (running guests: live; shut-off: saved), from virsh vcpupin in the lab */
+async function labPins(): Promise<Map<string, string[]>> {
+    const out = await labSsh("for g in $(virsh -q list --all --name); do s=$(virsh -q domstate $g); f=--config; [ \"$s\" = running ] && f=--live; virsh -q vcpupin $g $f | sed \"s/^/$g /\"; done");
+    const pins = new Map<string, string[]>();
+    for (const line of out.trim().split("\n")) {
+        const [guest, , set] = line.trim().split(/\s+/);
+        pins.set(guest!, [...pins.get(guest!) ?? [], set!]);
+    }
+    return pins;
+}
+
+/** CPU -> node, from lscpu in the lab */
+async function labCpuNodes(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const [node, list] of await labNodes()) for (const c of list.split(",")) out.set(Number(c), node);
+    return out;
+}
