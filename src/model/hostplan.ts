@@ -5,7 +5,8 @@
 // fits when what this plan puts there (guests moved or placed onto it) is at most its free memory now.
 import { cpusetUnion } from "./cpuset";
 import { guestEffective, type GuestConfig } from "./guest";
-import { placeGuest, placePrefer, takenNone, type MemMode, type PlaceHost, type PlaceRefusal, type Placement, type Taken } from "./place";
+import { placeGuest, takenNone, type MemMode, type PlaceHost, type PlaceRefusal, type Placement, type Taken } from "./place";
+import { placePrefer, placeResident } from "./guestwhere";
 import { topologyNodesOf, type HostTopology } from "./topology";
 
 export interface HostGuest {
@@ -15,6 +16,8 @@ export interface HostGuest {
     config: GuestConfig;
     /** a guest the plan may not move (filtered out, or not the admin's to change): it keeps the CPUs it owns */
     fixed?: boolean;
+    /** a running guest: its memory is already on its numatune nodes (see placeResident) */
+    running?: boolean;
 }
 
 export interface HostTotals {
@@ -125,7 +128,7 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
         const sets = [...eff.vcpus.values()];
         const pinned = sets.every(s => s.source === "pin");
         const prefer = placePrefer(g.config, pinned ? cpusetUnion(...sets.map(s => s.cpus)) : [], pinned, topo);
-        const r = placeGuest(host, taken, g.config, { vcpuMode: "one-per-vcpu", memMode: choice.memMode, prefer });
+        const r = placeGuest(host, taken, g.config, { vcpuMode: "one-per-vcpu", memMode: choice.memMode, prefer, resident: placeResident(g.config, g.running === true) });
         if (!r.ok) { refused.push({ guest: g, refusal: r.refusal }); continue }
         reserve(taken, g.name, ownedCpus(r.placement.vcpus.values()));
         for (const [n, kib] of memoryByNode(r.placement, g.config, topo)) taken.memoryKiB.set(n, (taken.memoryKiB.get(n) ?? 0) + kib);

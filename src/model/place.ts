@@ -4,6 +4,7 @@
 // host node, and its memory bound to the same nodes. Pure and deterministic: same input, same placement.
 // See doc/architecture.md, "Placing guests".
 import { CpusetError, cpusetMinus, cpusetOf, cpusetParse, cpusetUnion, type CpusetProblem } from "./cpuset";
+import { cpuOrder } from "./cpuorder";
 import type { GuestConfig } from "./guest";
 import { topologyCpusOfNodes, topologyNodesOf, type HostTopology } from "./topology";
 
@@ -42,6 +43,8 @@ export interface PlaceChoice {
     shareCpus?: boolean;
     /** nodes the guest is on now (its memory's numatune, its vCPUs): preferred when they fit */
     prefer?: number[];
+    /** memory a running guest already has on each node (KiB): free for it there, since it counts as used now */
+    resident?: Map<number, number>;
 }
 
 export interface Placement {
@@ -82,39 +85,6 @@ function vcpuGroups(config: GuestConfig): { cell: number | null; vcpus: number[]
     return groups.filter(g => g.vcpus.length > 0);
 }
 
-/** CPUs of a node in the order vCPUs take them: the best-fitting LLC first, whole cores or one thread per core. */
-export function cpuOrder(host: HostTopology, cpus: number[], count: number, threadsPerCore: number): number[] {
-    const byLlc = new Map<number, number[]>();
-    for (const c of cpus) {
-        const l = host.cpus.get(c)?.llc ?? -1;
-        byLlc.set(l, [...byLlc.get(l) ?? [], c]);
-    }
-    // one LLC that holds them all, the smallest such (best fit); else the LLCs with most free CPUs first
-    const groups = [...byLlc.entries()].sort((a, b) => a[1].length - b[1].length || a[0] - b[0]);
-    const fit = groups.find(g => g[1].length >= count);
-    const ordered = fit ? [fit, ...groups.filter(g => g !== fit)] : groups.sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
-    const out: number[] = [];
-    for (const [, list] of ordered) {
-        const free = new Set(list);
-        const cores = new Map<number, number[]>();
-        for (const c of list) {
-            const sib = (host.cpus.get(c)?.siblings ?? [c]).filter(s => free.has(s));
-            const key = Math.min(...sib, c);
-            cores.set(key, cpusetOf([...cores.get(key) ?? [], c]));
-        }
-        const coreList = [...cores.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1]);
-        if (threadsPerCore >= 2) {
-            // whole free cores first, so that sibling vCPUs get sibling CPUs; then single threads
-            out.push(...coreList.filter(c => c.length >= threadsPerCore).flat(), ...coreList.filter(c => c.length < threadsPerCore).flat());
-        } else {
-            // one thread of each core first, then the second threads
-            const depth = Math.max(0, ...coreList.map(c => c.length));
-            for (let i = 0; i < depth; i++) out.push(...coreList.flatMap(c => c[i] !== undefined ? [c[i]!] : []));
-        }
-    }
-    return out;
-}
-
 interface Ctx {
     host: PlaceHost;
     taken: Taken;
@@ -134,7 +104,7 @@ const freeCpusOf = (ctx: Ctx, node: number): number[] =>
     nodeCpus(ctx.host.topology, node).filter(c => !ctx.taken.owners.has(c));
 
 const memFreeOf = (ctx: Ctx, node: number): number =>
-    (ctx.host.memoryFreeKiB.get(node) ?? Infinity) - (ctx.taken.memoryKiB.get(node) ?? 0);
+    (ctx.host.memoryFreeKiB.get(node) ?? Infinity) - (ctx.taken.memoryKiB.get(node) ?? 0) + (ctx.choice.resident?.get(node) ?? 0);
 
 const cpuNodes = (host: HostTopology): number[] => host.nodes.filter(n => nodeCpus(host, n.id).length > 0).map(n => n.id);
 
@@ -326,10 +296,4 @@ export function placeGuest(host: PlaceHost, taken: Taken, config: GuestConfig, c
             freeKiB: Number.isFinite(freeKiB) ? freeKiB : null,
         },
     };
-}
-
-/** The nodes a guest is on now: its numatune nodeset, else the nodes of its pinned vCPUs. */
-export function placePrefer(config: GuestConfig, vcpuCpus: number[], vcpusPinned: boolean, host: HostTopology): number[] {
-    if (config.numatune?.nodeset?.length) return config.numatune.nodeset;
-    return vcpusPinned ? topologyNodesOf(host, vcpuCpus) : [];
 }

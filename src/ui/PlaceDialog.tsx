@@ -58,11 +58,11 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
     const { live, saved } = now ?? guestRecordNow(guest);
     const inputs = useMemo(() => placeInputs(host, contention, guest, live, saved), [host, contention, guest, live, saved]);
     const placed: PlaceResult = useMemo(() => placeGuest(inputs.host, inputs.taken, inputs.config, {
-        vcpuMode, memMode, nodes: node ? [Number(node)] : null, cpus: cpus || null, shareCpus: share, prefer: inputs.prefer,
+        vcpuMode, memMode, nodes: node ? [Number(node)] : null, cpus: cpus || null, shareCpus: share, prefer: inputs.prefer, resident: inputs.resident,
     }), [inputs, vcpuMode, memMode, node, cpus, share]);
     // what the page proposes by itself, shown in the node choice whatever is chosen
     const proposed = useMemo(() => {
-        const p = placeGuest(inputs.host, inputs.taken, inputs.config, { vcpuMode: "one-per-vcpu", memMode, prefer: inputs.prefer, shareCpus: share });
+        const p = placeGuest(inputs.host, inputs.taken, inputs.config, { vcpuMode: "one-per-vcpu", memMode, prefer: inputs.prefer, resident: inputs.resident, shareCpus: share });
         return p.ok ? p.placement.nodes : null;
     }, [inputs, memMode, share]);
     const change: PlaceChange | null = placed.ok

@@ -83,7 +83,7 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
     const computed = useMemo(() => {
         const input: HostGuest[] = guests.map(({ row, movable }) => {
             const { live, saved } = guestRecordNow(row.guest);
-            return { key: row.guest.key, name: row.guest.name, config: live ?? saved ?? row.guest.config, fixed: !movable };
+            return { key: row.guest.key, name: row.guest.name, config: live ?? saved ?? row.guest.config, fixed: !movable, running: live !== null };
         });
         const plan = planHost({ topology: topo, memoryFreeKiB: host.memoryFree }, input, { memMode, replanAll });
         const refused = plan.refused.map(r => ({ name: r.guest.name, text: placeRefusalText(r.refusal) }));

@@ -5,7 +5,8 @@ import type { GuestRef } from "../model/change";
 import type { CpuContention } from "../model/contention";
 import { cpusetUnion } from "../model/cpuset";
 import { guestEffective, type GuestConfig } from "../model/guest";
-import { placePrefer, type PlaceHost, type Taken } from "../model/place";
+import { placePrefer, placeResident } from "../model/guestwhere";
+import type { PlaceHost, Taken } from "../model/place";
 import { topologyCpusOfNodes } from "../model/topology";
 
 export interface PlaceInputs {
@@ -15,6 +16,8 @@ export interface PlaceInputs {
     /** the live XML of a running guest, else the saved one */
     config: GuestConfig;
     prefer: number[];
+    /** memory the running guest already has on each node */
+    resident: Map<number, number>;
     /** nodes with CPUs, and how many of their online CPUs no other guest's vCPU owns */
     nodes: { id: number; freeCpus: number }[];
 }
@@ -42,7 +45,7 @@ export function placeInputs(host: HostRecord, contention: Map<number, CpuContent
     return {
         ref: { connection: guest.connection, path: guest.path, name: guest.name },
         host: { topology: topo, memoryFreeKiB: host.memoryFree },
-        taken, config, nodes,
+        taken, config, nodes, resident: placeResident(config, live !== null),
         prefer: placePrefer(config, pinned ? cpusetUnion(...sets.map(s => s.cpus)) : [], pinned, topo),
     };
 }

@@ -157,23 +157,30 @@ describe("the article's host", () => {
     }, 1_500_000);
 
     it("plans the host: no CPU owned twice, the two-cell guest on two nodes with matching memnodes, the big guest on the two closest nodes", async () => {
+        const t0 = Date.now();
+        const step = (what: string) => console.log(`plan the host: ${what} after ${Math.round((Date.now() - t0) / 1000)} s`);
         await labGuestsAdd();
+        step("guests added");
         try {
             // two guests pinned to the same CPU with virsh: both say so
             await labSsh("virsh -q vcpupin place-two 0 17 --live && virsh -q vcpupin place-two 1 19 --live");
             await frame.click("[data-testid=refresh]");
             await frame.waitForSelector("tr[data-guest=aligned][data-verdict=shares-cpus]", { timeout: 300000 });
+            step("shares-cpus shown");
             await frame.hover("tr[data-guest=aligned] td[data-label=Verdict] .pf-v6-c-label");
             expect(await (await frame.waitForSelector(".pf-v6-c-tooltip", { timeout: 10000 })).textContent()).toContain("place-two");
             await frame.waitForSelector("tr[data-guest=place-big]", { timeout: 300000 });
 
+            step("new guests listed");
             await frame.click("[data-testid=plan-host]");
             await frame.waitForSelector("[data-testid=plan-host-dialog] [data-testid=plan-host-guests]", { timeout: 120000 });
+            step("plan shown");
             const moving = await frame.$$eval("[data-testid=plan-host-guests] tr[data-guest]", trs => trs.map(t => t.getAttribute("data-guest")));
             expect(moving.sort()).toEqual(["place-big", "place-cells", "place-two", "wide"]);
             expect(await frame.getAttribute("[data-testid=plan-host-totals] tr[data-total=owned-twice]", "data-after")).toBe("0");
             await frame.click("[data-testid=plan-host-apply]");
             await frame.waitForSelector("[data-testid=plan-host-close]:has-text('Close')", { timeout: 600000 });
+            step("plan applied");
             const statuses = await frame.$$eval("[data-testid=plan-host-guests] tr[data-guest]", trs => trs.map(t => t.getAttribute("data-status")));
             expect(statuses.every(st => st === "verified" || st === "applied"), statuses.join()).toBe(true);
             await frame.click("[data-testid=plan-host-close]");
@@ -183,6 +190,7 @@ describe("the article's host", () => {
             const owners = new Map<string, string[]>();
             for (const [guest, sets] of pins) for (const set of sets) if (/^\d+$/.test(set)) owners.set(set, [...owners.get(set) ?? [], guest]);
             for (const [cpu, names] of owners) expect(names, `CPU ${cpu}`).toHaveLength(1);
+            step("pins read");
             const nodeOf = await labCpuNodes();
             // the two-cell guest: each cell's vCPU on one node, its memnode on that node, two different nodes
             const cells = await labSsh("virsh dumpxml --inactive place-cells");

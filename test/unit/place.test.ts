@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { cpusetUnion } from "../../src/model/cpuset";
+import { guestParse } from "../../src/model/guest";
+import { placeResident } from "../../src/model/guestwhere";
 import { placeGuest, takenNone, type PlaceChoice, type Taken } from "../../src/model/place";
 import { topologyNodesOf } from "../../src/model/topology";
 import { hostOf } from "./fixtures";
-import { guest, placeHost } from "./domains";
+import { domainXml, guest, placeHost } from "./domains";
 
 const one: PlaceChoice = { vcpuMode: "one-per-vcpu", memMode: "restrictive" };
 const owning = (cpus: number[], name = "other"): Taken => ({ owners: new Map(cpus.map(c => [c, [name]])), memoryKiB: new Map() });
@@ -48,6 +50,17 @@ describe("placing one guest", () => {
         expect(cpus).toEqual({ ok: false, refusal: { kind: "no-cpus", need: 30, free: 24, nodes: [0, 1, 2, 3] } });
         const mem = placeGuest(placeHost(article, 1), takenNone(), guest({ name: "fat", vcpus: 1, memMiB: 8192 }), one);
         expect(mem.ok === false && mem.refusal.kind).toBe("no-memory");
+    });
+
+    it("a running guest's memory bound to its node counts as free for it there", () => {
+        // node 3 has 1 GiB free; the guest has 2 GiB, bound (restrictive) to node 3 and running: 3 GiB for it
+        const config = guestParse(domainXml({ name: "g", vcpus: 1, memMiB: 2048 }).replace("</domain>",
+            "<numatune><memory mode='restrictive' nodeset='3'/></numatune></domain>"));
+        const host = placeHost(article, 1);
+        expect(placeGuest(host, takenNone(), config, { ...one, nodes: [3] }).ok).toBe(false);
+        const r = placeGuest(host, takenNone(), config, { ...one, nodes: [3], resident: placeResident(config, true) });
+        expect(r.ok && r.placement.freeKiB).toBe(3 * 1024 * 1024);
+        expect(placeResident(config, false).size).toBe(0);
     });
 
     it("whole-node mode allows every vCPU on the node's free CPUs", () => {
