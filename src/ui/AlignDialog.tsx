@@ -10,9 +10,9 @@ import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/co
 import { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/components/HelperText/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/index.js";
-import { changeRun, type ChangeError, type ChangeResult, type OpResult } from "../change/engine";
+import type { ChangeItem, OpResult } from "../change/engine";
 import { alignChange, alignLiveCheck, alignTargets } from "../model/align";
-import type { ChangePlan, Conflict, GuestNow, OpCheck } from "../model/change";
+import type { ChangePlan, GuestNow, OpCheck } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import { planAlign, type Plan } from "../model/plan";
 import { POLICY_KINDS, type Policy, type PolicyKind } from "../model/policy";
@@ -23,6 +23,7 @@ import { _, format } from "./i18n";
 import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
 import { guestRecordNow } from "../libvirt/guests";
 import type { UndoItem } from "./useToasts";
+import { usePlanApply } from "./usePlanApply";
 import { policyHelp, policyName } from "./words";
 
 /** The align plan of a row, from the guest as the page has it (or as re-read, when `now` is given). */
@@ -69,13 +70,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     // by the page (as the user, who owns them) unless the user says not to
     const session = guest.connection === "session";
     const [moveStragglers, setMoveStragglers] = useState(session);
-    const [busy, setBusy] = useState(false);
-    // the guest as re-read when it changed under the dialog; the preview follows it from then on
-    const [now, setNow] = useState<GuestNow | null>(null);
-    const [stale, setStale] = useState<Conflict[] | null>(null);
-    const [error, setError] = useState<ChangeError | null>(null);
-    const [results, setResults] = useState<OpResult[] | null>(null);
-    const [checks, setChecks] = useState<OpCheck[]>([]);
+    const { busy, now, stale, error, results, checks, failed, run, retry } = usePlanApply(host, key, onApplied);
 
     const policy: Policy = policyKind === "custom" ? { kind: "custom", cpus: custom } : { kind: policyKind };
     const plan = useMemo(() => planFor(row, host, policy, now), [row, host, policyKind, custom, now]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -90,42 +85,15 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
     const targets = alignTargets(plan);
     const liveTarget = targets.find(t => t.where === "live")?.target;
     const unchanged = plan.kind === "change" ? plan.unchanged : plan.kind === "nothing" ? plan.targets : [];
-    const failed = results?.find(r => r.status === "failed");
     const locked = busy || results !== null;
     const willMove = running && moveStragglers && liveTarget !== undefined;
 
-    const run = async (ops: ChangePlan["ops"], earlier: OpResult[]) => {
-        setBusy(true);
-        setError(null);
-        let r: ChangeResult | undefined;
-        try {
-            const check = alignLiveCheck(plan);
-            [r] = await changeRun([{ plan: { ...change, ops }, moveStragglers: willMove, verifyAlso: check ? [check] : [] }], host);
-        } catch (e) {
-            // nothing the engine knows: say so, and let the dialog be closed
-            r = { kind: "error", error: { kind: "other", message: String((e as Error)?.message ?? e) } };
-        } finally {
-            setBusy(false);
-        }
-        if (r!.kind === "stale") { setNow(r!.now); setStale(r!.conflicts); return }
-        if (r!.kind === "error") { setError(r!.error); return }
-        setStale(null);
-        const all = [...earlier, ...r!.results];
-        setResults(all);
-        setChecks(r!.checks);
-        const applied = all.filter(x => x.status === "applied").map(x => x.op);
-        if (!applied.length) return;
-        const verify = alignVerifyText(r!.checks, host);
+    const check = alignLiveCheck(plan);
+    const item: ChangeItem = { plan: change, moveStragglers: willMove, verifyAlso: check ? [check] : [] };
+    const appliedText = (all: OpResult[], checks: OpCheck[]) => {
+        const verify = alignVerifyText(checks, host);
         const partial = partialText(all);
-        onApplied({
-            key, ok: !partial && verify.ok, items: [{ plan: change, applied }],
-            title: partial ?? (running ? verify.text : format(_("Aligned $0."), guest.name)),
-        });
-    };
-
-    const retry = () => {
-        if (!results) return;
-        void run(results.filter(r => r.status !== "applied").map(r => r.op), results.filter(r => r.status === "applied"));
+        return { ok: !partial && verify.ok, title: partial ?? (running ? verify.text : format(_("Aligned $0."), guest.name)) };
     };
 
     const customError = policyKind === "custom" && plan.kind === "refused" ? refusalText(plan.refusal) : null;
@@ -210,13 +178,13 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
             </ModalBody>
             <ModalFooter>
                 {results === null && (
-                    <Button variant="primary" onClick={() => void run(change.ops, [])} isDisabled={busy || change.ops.length === 0 || error?.kind === "vanished"}
+                    <Button variant="primary" onClick={() => void run(item, appliedText)} isDisabled={busy || change.ops.length === 0 || error?.kind === "vanished"}
                             isLoading={busy} data-testid="align-apply">
                         {_("Align")}
                     </Button>
                 )}
                 {failed && failed.error?.kind !== "vanished" && (
-                    <Button variant="primary" onClick={retry} isDisabled={busy} isLoading={busy} data-testid="align-retry">
+                    <Button variant="primary" onClick={() => retry(item, appliedText)} isDisabled={busy} isLoading={busy} data-testid="align-retry">
                         {_("Retry what failed")}
                     </Button>
                 )}

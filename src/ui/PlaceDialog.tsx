@@ -11,9 +11,9 @@ import { Grid } from "@patternfly/react-core/dist/esm/layouts/Grid/index.js";
 import { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/components/HelperText/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/index.js";
-import { changeRun, type ChangeError, type ChangeResult, type OpResult } from "../change/engine";
+import type { ChangeItem, OpResult } from "../change/engine";
 import { guestRecordNow, type HostRecord } from "../libvirt/guests";
-import type { ChangePlan, Conflict, GuestNow, OpCheck } from "../model/change";
+import type { ChangePlan, OpCheck } from "../model/change";
 import type { CpuContention } from "../model/contention";
 import { MEM_MODES, placeGuest, type MemMode, type PlaceResult, type VcpuMode } from "../model/place";
 import { placeChange, type PlaceChange } from "../model/placechange";
@@ -25,6 +25,7 @@ import { _, format } from "./i18n";
 import { memModeHelp, nodeOptionText, placeRefusalText, placeVerifyText, placeWhyText, vcpuModeHelp, vcpuModeName } from "./placeText";
 import { placeInputs } from "./placing";
 import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
+import { usePlanApply } from "./usePlanApply";
 import { nodesText, policyName, sizeText } from "./words";
 
 interface Props {
@@ -48,12 +49,7 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
     const [cpus, setCpus] = useState("");
     const [share, setShare] = useState(false);
     const [policyKind, setPolicyKind] = useState<Exclude<PolicyKind, "custom">>(initialPolicy);
-    const [busy, setBusy] = useState(false);
-    const [now, setNow] = useState<GuestNow | null>(null);
-    const [stale, setStale] = useState<Conflict[] | null>(null);
-    const [error, setError] = useState<ChangeError | null>(null);
-    const [results, setResults] = useState<OpResult[] | null>(null);
-    const [checks, setChecks] = useState<OpCheck[]>([]);
+    const { busy, now, stale, error, results, checks, failed, run, retry } = usePlanApply(topo, key, onApplied);
 
     const { live, saved } = now ?? guestRecordNow(guest);
     const inputs = useMemo(() => placeInputs(host, contention, guest, live, saved), [host, contention, guest, live, saved]);
@@ -69,34 +65,15 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
         ? placeChange({ guest: inputs.ref, host: topo, live, saved: guest.persistent ? saved : null, policy: { kind: policyKind }, placement: placed.placement })
         : null;
     const plan: ChangePlan = change?.ok ? change.plan : { guest: inputs.ref, ops: [] };
-    const failed = results?.find(r => r.status === "failed");
     const locked = busy || results !== null;
     const running = live !== null;
 
-    const run = async (ops: ChangePlan["ops"], earlier: OpResult[]) => {
-        setBusy(true);
-        setError(null);
-        let r: ChangeResult | undefined;
-        try {
-            [r] = await changeRun([{ plan: { ...plan, ops }, moveStragglers: guest.connection === "session" }], topo);
-        } catch (e) {
-            r = { kind: "error", error: { kind: "other", message: String((e as Error)?.message ?? e) } };
-        } finally {
-            setBusy(false);
-        }
-        if (r!.kind === "stale") { setNow(r!.now); setStale(r!.conflicts); return }
-        if (r!.kind === "error") { setError(r!.error); return }
-        setStale(null);
-        const all = [...earlier, ...r!.results];
-        setResults(all);
-        setChecks(r!.checks);
-        const applied = all.filter(x => x.status === "applied").map(x => x.op);
-        if (!applied.length) return;
-        const verify = placeVerifyText(r!.checks, topo);
+    const item: ChangeItem = { plan, moveStragglers: guest.connection === "session" };
+    const appliedText = (all: OpResult[], checks: OpCheck[]) => {
+        const verify = placeVerifyText(checks, topo);
         const partial = partialText(all);
-        onApplied({ key, ok: !partial && verify.ok, items: [{ plan, applied }], title: partial ?? format(_("Placed $0. $1"), guest.name, verify.text) });
+        return { ok: !partial && verify.ok, title: partial ?? format(_("Placed $0. $1"), guest.name, verify.text) };
     };
-    const retry = () => results && void run(results.filter(r => r.status !== "applied").map(r => r.op), results.filter(r => r.status === "applied"));
     const verify = results && !failed ? placeVerifyText(checks, topo) : null;
     const cpusError = cpus && !placed.ok && ["cpus-malformed", "cpus-offline", "cpus-owned", "no-cpus"].includes(placed.refusal.kind)
         ? placeRefusalText(placed.refusal) : null;
@@ -195,13 +172,13 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
             </ModalBody>
             <ModalFooter>
                 {results === null && (
-                    <Button variant="primary" onClick={() => void run(plan.ops, [])} isLoading={busy} data-testid="place-apply"
+                    <Button variant="primary" onClick={() => void run(item, appliedText)} isLoading={busy} data-testid="place-apply"
                             isDisabled={busy || plan.ops.length === 0 || error?.kind === "vanished"}>
                         {_("Place")}
                     </Button>
                 )}
                 {failed && failed.error?.kind !== "vanished" && (
-                    <Button variant="primary" onClick={retry} isDisabled={busy} isLoading={busy} data-testid="place-retry">{_("Retry what failed")}</Button>
+                    <Button variant="primary" onClick={() => retry(item, appliedText)} isDisabled={busy} isLoading={busy} data-testid="place-retry">{_("Retry what failed")}</Button>
                 )}
                 <Button variant="link" onClick={onClose} isDisabled={busy} data-testid="place-close">{results ? _("Close") : _("Cancel")}</Button>
             </ModalFooter>

@@ -4,7 +4,6 @@
 // Undo. Guests the planner cannot place are listed with the reason; the rest still apply.
 import React, { useMemo, useRef, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
-import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
 import { ExpandableSection } from "@patternfly/react-core/dist/esm/components/ExpandableSection/index.js";
 import { Form, FormGroup, FormHelperText } from "@patternfly/react-core/dist/esm/components/Form/index.js";
@@ -13,10 +12,9 @@ import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/co
 import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
-import { changeRun, type ChangeResult } from "../change/engine";
 import type { HostRecord } from "../libvirt/guests";
 import { guestRecordNow } from "../libvirt/guests";
-import { commandText, opCommands, type ChangePlan } from "../model/change";
+import type { ChangePlan } from "../model/change";
 import { cpusetFormat, cpusetUnion } from "../model/cpuset";
 import { guestEffective } from "../model/guest";
 import { planHost, type HostGuest, type HostTotals } from "../model/hostplan";
@@ -24,11 +22,12 @@ import { MEM_MODES, type MemMode } from "../model/place";
 import { placeChange } from "../model/placechange";
 import type { Policy } from "../model/policy";
 import { topologyCpusOfNodes, topologyNodesOf } from "../model/topology";
-import { outcomeOf, STATUS_TEXT, type Status } from "./AlignAllDialog";
+import { BatchFooter, batchResultText, PlanCommands } from "./PlanView";
 import type { Applied } from "./AlignDialog";
 import { memModeText, opText, refusalText } from "./changeText";
 import type { GuestRow } from "./GuestsTable";
 import { _, format } from "./i18n";
+import { useBatchApply } from "./usePlanApply";
 import { memModeHelp, placeRefusalText, placeVerifyText } from "./placeText";
 import { nodesText, sizeText } from "./words";
 
@@ -77,8 +76,8 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
     const topo = host.topology;
     const [memMode, setMemMode] = useState<MemMode>("restrictive");
     const [replanAll, setReplanAll] = useState(false);
-    const [busy, setBusy] = useState(false);
-    const [outcomes, setOutcomes] = useState<Map<string, { status: Status; text: string }> | null>(null);
+    const batch = useBatchApply(topo, key, onApplied, onBusy);
+    const { busy, outcomes } = batch;
 
     const computed = useMemo(() => {
         const input: HostGuest[] = guests.map(({ row, movable }) => {
@@ -107,34 +106,11 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
     const { plan, items, refused } = computed;
     const locked = busy || outcomes !== null;
 
-    const run = async () => {
-        setBusy(true);
-        onBusy?.(true);
-        let results: ChangeResult[];
-        try {
-            results = await changeRun(items.map(i => ({ plan: i.plan, moveStragglers: i.session })), topo);
-        } catch (e) {
-            const error = { kind: "other" as const, message: String((e as Error)?.message ?? e) };
-            results = items.map(() => ({ kind: "error", error }));
-        } finally {
-            setBusy(false);
-            onBusy?.(false);
-        }
-        const out = results.map(r => outcomeOf(r, topo, placeVerifyText));
-        setOutcomes(new Map(items.map((it, i) => [it.key, out[i]!])));
-        const undo = results.flatMap((r, i) => {
-            const applied = r.kind === "ran" ? r.results.filter(x => x.status === "applied").map(x => x.op) : [];
-            return applied.length ? [{ plan: items[i]!.plan, applied }] : [];
-        });
-        const failed = out.filter(o => o.status === "failed" || o.status === "changed").length;
-        if (undo.length)
-            onApplied({
-                key, items: undo, ok: failed === 0,
-                title: failed
-                    ? format(_("Placed $0 of $1 guests; $2 not placed."), items.length - failed, items.length, failed)
-                    : format(cockpit.ngettext("Placed $0 guest.", "Placed $0 guests.", items.length), items.length),
-            });
-    };
+    const run = () => batch.run(items.map(i => ({ key: i.key, plan: i.plan, moveStragglers: i.session })),
+        (failed, total) => failed
+            ? format(_("Placed $0 of $1 guests; $2 not placed."), total - failed, total, failed)
+            : format(cockpit.ngettext("Placed $0 guest.", "Placed $0 guests.", total), total),
+        placeVerifyText);
 
     return (
         <Modal isOpen onClose={busy ? undefined : onClose} variant="large" aria-labelledby="plan-host-title" data-testid="plan-host-dialog">
@@ -174,10 +150,10 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
                                             <Td dataLabel={_("Changes")}>
                                                 <ExpandableSection toggleText={format(cockpit.ngettext("$0 change", "$0 changes", it.plan.ops.length), it.plan.ops.length)}>
                                                     {it.plan.ops.map((op, i) => <div key={i}>{opText(op)}</div>)}
-                                                    <pre className="np-commands">{it.plan.ops.flatMap(op => opCommands(op, it.plan.guest)).map(commandText).join("\n")}</pre>
+                                                    <PlanCommands plan={it.plan} />
                                                 </ExpandableSection>
                                             </Td>
-                                            <Td dataLabel={_("Result")}>{o ? `${STATUS_TEXT()[o.status]}: ${o.text}` : busy ? _("in progress…") : "—"}</Td>
+                                            <Td dataLabel={_("Result")}>{batchResultText(o, busy)}</Td>
                                         </Tr>
                                     );
                                 })}
@@ -186,12 +162,8 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
                     )}
             </ModalBody>
             <ModalFooter>
-                {!outcomes && (
-                    <Button variant="primary" onClick={() => void run()} isLoading={busy} isDisabled={busy || items.length === 0} data-testid="plan-host-apply">
-                        {format(cockpit.ngettext("Place $0 guest", "Place $0 guests", items.length), items.length)}
-                    </Button>
-                )}
-                <Button variant="link" onClick={onClose} isDisabled={busy} data-testid="plan-host-close">{outcomes ? _("Close") : _("Cancel")}</Button>
+                <BatchFooter done={outcomes !== null} busy={busy} canApply={items.length > 0} id="plan-host" onApply={() => void run()} onClose={onClose}
+                             applyText={format(cockpit.ngettext("Place $0 guest", "Place $0 guests", items.length), items.length)} />
             </ModalFooter>
         </Modal>
     );

@@ -2,6 +2,7 @@
 // equivalent commands; after it ran, each operation's result and what the kernel and the saved XML show.
 import React from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
+import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { ClipboardCopy } from "@patternfly/react-core/dist/esm/components/ClipboardCopy/index.js";
 import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
@@ -9,7 +10,7 @@ import type { OpResult } from "../change/engine";
 import { commandText, memtuneKey, opCommands, type ChangeOp, type ChangePlan, type Conflict, type OpCheck, type Where } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import type { HostTopology } from "../model/topology";
-import { checkText, conflictText, errorText, opKey, opSubject, opText, placeText, valueText, whereText } from "./changeText";
+import { checkText, conflictText, errorText, opKey, opSubject, opText, placeText, STATUS_TEXT, valueText, whereText, type Status } from "./changeText";
 import { _ } from "./i18n";
 
 /** "command-live", "command-iothread-2-config", "command-move-1": one per command shown */
@@ -97,4 +98,25 @@ export const PlanResults = ({ results, checks, host }: { results: OpResult[]; ch
             );
         })}
     </List>
+);
+
+/** A batch row's commands, one per line, to copy */
+export const PlanCommands = ({ plan }: { plan: ChangePlan }) => (
+    <pre className="np-commands">{plan.ops.flatMap(op => opCommands(op, plan.guest)).map(commandText).join("\n")}</pre>
+);
+
+/** A batch row's result: "verified: …", "in progress…" while the batch runs, or a dash */
+export const batchResultText = (o: { status: Status; text: string } | undefined, busy: boolean): string =>
+    o ? `${STATUS_TEXT()[o.status]}: ${o.text}` : busy ? _("in progress…") : "—";
+
+/** A batch dialog's buttons: apply until it ran, then only Close */
+export const BatchFooter = ({ done, busy, canApply, applyText, id, onApply, onClose }: {
+    done: boolean; busy: boolean; canApply: boolean; applyText: string; id: string; onApply: () => void; onClose: () => void;
+}) => (
+    <>
+        {!done && (
+            <Button variant="primary" onClick={onApply} isLoading={busy} isDisabled={busy || !canApply} data-testid={`${id}-apply`}>{applyText}</Button>
+        )}
+        <Button variant="link" onClick={onClose} isDisabled={busy} data-testid={`${id}-close`}>{done ? _("Close") : _("Cancel")}</Button>
+    </>
 );

@@ -1,5 +1,5 @@
 // Words for change plans: targets that cannot be computed, operations, their results, conflicts and checks.
-import type { ChangeError, OpResult } from "../change/engine";
+import type { ChangeError, ChangeResult, OpResult } from "../change/engine";
 import type { ChangeOp, Conflict, OpCheck, OpValue, Where } from "../model/change";
 import type { Memtune } from "../model/place";
 import { cpusetFormat } from "../model/cpuset";
@@ -162,3 +162,22 @@ export function alignVerifyText(checks: OpCheck[], host: HostTopology): { text: 
         ok: true,
     };
 }
+
+export type Status = "applied" | "verified" | "not-verified" | "failed" | "changed";
+
+/** One guest's result in a batch, in words; `verify` says what its live checks showed. */
+export function outcomeOf(r: ChangeResult, host: HostTopology,
+                          verify: (checks: OpCheck[], host: HostTopology) => { text: string; ok: boolean } = alignVerifyText): { status: Status; text: string } {
+    if (r.kind === "stale") return { status: "changed", text: format(_("not changed, the guest changed since the preview: $0"), r.conflicts.map(conflictText).join("; ")) };
+    if (r.kind === "error") return { status: "failed", text: format(_("Nothing changed: $0"), errorText(r.error)) };
+    const partial = partialText(r.results);
+    if (partial) return { status: "failed", text: partial };
+    if (!r.checks.some(c => c.op.where === "live")) return { status: "applied", text: _("Saved config changed (the guest is not running).") };
+    const v = verify(r.checks, host);
+    return { status: v.ok ? "verified" : "not-verified", text: v.text };
+}
+
+export const STATUS_TEXT = (): Record<Status, string> => ({
+    applied: _("applied"), verified: _("verified"), "not-verified": _("applied, not verified"), failed: _("failed"),
+    changed: _("skipped"),
+});
