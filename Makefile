@@ -68,7 +68,7 @@ check:
 
 # the README's picture, from the NUMA lab (make numa-lab), logged in as its administrator, rhel64 selected
 screenshot: dist/index.js
-	COCKPIT_URL=http://127.0.0.1:9091 LOGIN=admin:numalab ADMIN=1 SELECT=rhel64 EXPAND=rhel64 FULL=1250 node test/screenshot.mjs doc/screenshot.png
+	COCKPIT_URL=http://127.0.0.1:9091 LOGIN=admin:numalab ADMIN=1 SELECT=rhel64 EXPAND=rhel64 FULL=1250 PLACE=wide PLACE_OUT=doc/place.png node test/screenshot.mjs doc/screenshot.png
 
 # the translation template from the sources and the manifest; update-po merges it into the catalogs
 pot:

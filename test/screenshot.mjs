@@ -20,6 +20,15 @@ try {
     await b.page.waitForTimeout(500);
     await b.page.screenshot({ path: out });
     console.log("wrote", out);
+    // the Place dialog of a guest, as a second picture (PLACE=NAME PLACE_OUT=FILE)
+    if (process.env.PLACE) {
+        await frame.click(`tr[data-guest="${process.env.PLACE}"] [data-testid=place]`);
+        await frame.waitForSelector("[data-testid=place-dialog] [data-testid=plan-preview]", { timeout: 120000 });
+        await b.page.setViewportSize({ width: 1400, height: 1100 });
+        await b.page.waitForTimeout(500);
+        await b.page.screenshot({ path: process.env.PLACE_OUT ?? "doc/place.png" });
+        console.log("wrote", process.env.PLACE_OUT ?? "doc/place.png");
+    }
 } finally {
     await b.close();
 }
