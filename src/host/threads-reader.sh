@@ -1,10 +1,11 @@
 # numa-placement thread reader: prints the /proc snapshot that src/model/threads.ts parses (format v1).
 # POSIX sh; per thread it uses shell builtins only. Run as:
-#   sh -c "$THIS" numa-placement-reader [-s SESSION_RUNDIR -u SESSION_UID] [RUNDIR...]
+#   sh -c "$THIS" numa-placement-reader [-m] [-s SESSION_RUNDIR -u SESSION_UID] [RUNDIR...]
 # RUNDIRs are qemu:///system's run directories holding NAME.pid files (default /run/libvirt/qemu);
 # -s names the logged-in user's qemu:///session run directory and -u that user's uid (its QEMU processes run
 # as that user, which tells them apart when they are found by their command line). With no RUNDIR and -s, only
-# the session is read: the page runs it that way as the user, never as root (src/host/threads.ts).
+# the session is read: the page runs it that way as the user, never as root (src/host/threads.ts). With -m, each
+# guest's resident memory per NUMA node follows its threads (from /proc/PID/numa_maps, one awk per guest).
 #
 # It may run as root, so it trusts nothing a user can write: records are lines, and no name that could hold a
 # newline is ever printed (a pid file whose name has one is skipped; a thread name is read up to its first
@@ -15,9 +16,9 @@
 TAB=$(printf '\t')
 # tests point this at a fake tree; on a host it is /proc
 P=${NUMA_PLACEMENT_PROC:-/proc}
-session_dir= session_uid=
-while getopts s:u: opt; do
-    case $opt in s) session_dir=$OPTARG ;; u) session_uid=$OPTARG ;; *) ;; esac
+session_dir= session_uid= memory=0
+while getopts ms:u: opt; do
+    case $opt in m) memory=1 ;; s) session_dir=$OPTARG ;; u) session_uid=$OPTARG ;; *) ;; esac
 done
 shift $((OPTIND - 1))
 printf 'numa-placement-snapshot\t1\n'
@@ -55,6 +56,16 @@ emit_guest() { # PID NAME
         cpus_of "$t/status" || continue
         printf 'T\t%s\t%s\t%s\n' "$tid" "$cpus" "$comm"
     done
+    [ "$memory" = 1 ] && memory_of "$pid"
+}
+
+memory_of() { # PID: an M record per node, KiB resident there: each mapping's N<node>=<pages> times its page size.
+    # The kernel escapes blanks, newlines and '=' in the file names of numa_maps, so its fields are its own.
+    [ -r "$P/$1/numa_maps" ] || return 0
+    awk '{ k = 4
+           for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=[0-9]+$/) k = substr($i, 19) + 0
+           for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[0-9]+$/) { split(substr($i, 2), a, "="); m[a[1] + 0] += a[2] * k } }
+         END { for (n in m) printf "M\t%d\t%.0f\n", n, m[n] }' "$P/$1/numa_maps" 2>/dev/null
 }
 
 # 1. guests named by libvirt's pid files (qemu:///system's need administrative access)

@@ -23,7 +23,8 @@ export type Finding =
     | { kind: "emulator-elsewhere"; nodes: number[]; llcs: number[]; cpus: number[] }
     | { kind: "drift"; threads: DriftingThread[] }
     | { kind: "vcpus-span"; nodes: number[] }
-    | { kind: "memory-elsewhere"; nodes: number[] }
+    /** measured: from the kernel's per-node counts of a running guest; else from numatune */
+    | { kind: "memory-elsewhere"; nodes: number[]; measured?: { offKiB: number; totalKiB: number } }
     /** vCPUs pinned alone to CPUs that other guests' vCPUs are pinned to alone as well */
     | { kind: "shares-cpus"; cpus: number[]; others: string[] }
     | { kind: "not-persisted"; groups: ("vcpus" | "emulator" | "iothreads")[] }
@@ -50,6 +51,8 @@ export interface GuestPlacementInput {
     threads?: GuestThread[] | null;
     autoNodeset?: CpuSet | null;
     policy: Policy;
+    /** for a running guest: its resident memory per node, KiB, as the reader measured it */
+    memory?: Map<number, number> | null;
     /** for a running guest: the CPUs its vCPUs own that other running guests' vCPUs own too (contention.ts) */
     sharing?: { cpu: number; others: string[] }[] | null;
 }
@@ -63,6 +66,8 @@ export interface GuestPlacement {
     /** kernel workers (vhost, kvm-nx-lpage-re) from the snapshot: actual CPUs */
     kernel: GroupPlacement | null;
     memoryNodes: number[] | null;
+    /** a running guest's measured memory: per node, in total, and the share on its vCPUs' nodes (null: unpinned) */
+    memory: MemoryPlacement | null;
     target: { ok: true; cpus: number[]; llcFallback: boolean } | { ok: false; refusal: TargetRefusal };
     findings: Finding[];
     verdict: Finding;
@@ -75,6 +80,24 @@ function groupOf(host: HostTopology, cpus: number[], source: GroupPlacement["sou
 /** Are the emulator's CPUs where the policy wants them, i.e. inside the target? */
 export function placementAligned(emulatorCpus: CpuSet, target: CpuSet): boolean {
     return cpusetIsSubset(emulatorCpus, target);
+}
+
+export interface MemoryPlacement {
+    byNode: Map<number, number>;
+    totalKiB: number;
+    /** the share of it on the nodes of the vCPUs, 0..1; null when the vCPUs may run anywhere */
+    local: number | null;
+}
+
+/** A finding is made when more than this share of a running guest's memory is off its vCPUs' nodes. */
+export const MEMORY_OFF_THRESHOLD = 0.1;
+
+function memoryMeasured(memory: Map<number, number> | null | undefined, vcpuNodes: number[] | null): MemoryPlacement | null {
+    if (!memory) return null;
+    const totalKiB = [...memory.values()].reduce((a, b) => a + b, 0);
+    if (totalKiB <= 0) return null;
+    const localKiB = vcpuNodes ? [...memory].filter(([n]) => vcpuNodes.includes(n)).reduce((a, [, k]) => a + k, 0) : 0;
+    return { byNode: memory, totalKiB, local: vcpuNodes ? localKiB / totalKiB : null };
 }
 
 function memoryNodesOf(config: GuestConfig): number[] | null {
@@ -110,6 +133,7 @@ export function placementCompute(input: GuestPlacementInput): GuestPlacement {
     const kernelThreads = threads?.filter(t => t.role.kind === "vhost" || (t.role.kind === "kernel-worker" && t.role.follows === "vcpus")) ?? [];
     const kernel = kernelThreads.length ? groupOf(host, cpusetUnion(...kernelThreads.map(t => t.cpus)), "threads") : null;
     const memoryNodes = memoryNodesOf(config);
+    const memory = running ? memoryMeasured(input.memory, vcpusPinned ? vcpus.nodes : null) : null;
     const target = policyTarget(host, policy, vcpus.cpus, vcpusPinned);
     const singleNode = topologyIsSingleNode(host);
 
@@ -131,7 +155,13 @@ export function placementCompute(input: GuestPlacementInput): GuestPlacement {
     }
     if (vcpusPinned && vcpus.nodes.length > 1)
         findings.push({ kind: "vcpus-span", nodes: vcpus.nodes });
-    if (memoryNodes && vcpusPinned) {
+    if (memory && memory.local !== null) {
+        // the kernel's count wins over what numatune says
+        if (1 - memory.local > MEMORY_OFF_THRESHOLD) {
+            const off = [...memory.byNode].filter(([n, k]) => !vcpus.nodes.includes(n) && k > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+            findings.push({ kind: "memory-elsewhere", nodes: off.map(([n]) => n), measured: { offKiB: off.reduce((a, [, k]) => a + k, 0), totalKiB: memory.totalKiB } });
+        }
+    } else if (memoryNodes && vcpusPinned) {
         const away = cpusetMinus(memoryNodes, vcpus.nodes);
         if (away.length) findings.push({ kind: "memory-elsewhere", nodes: away });
     }
@@ -145,7 +175,7 @@ export function placementCompute(input: GuestPlacementInput): GuestPlacement {
         findings.push(singleNode && policy.kind === "node" ? { kind: "single-node" } : { kind: "aligned" });
     findings.sort((a, b) => VERDICT_ORDER.indexOf(a.kind) - VERDICT_ORDER.indexOf(b.kind));
     return {
-        effective, vcpus, vcpusPinned, emulator, iothreads, kernel, memoryNodes, target, findings,
+        effective, vcpus, vcpusPinned, emulator, iothreads, kernel, memoryNodes, memory, target, findings,
         verdict: findings[0]!,
     };
 }

@@ -32,6 +32,8 @@ export interface SnapshotGuest {
     pid: number;
     name: string;
     threads: RawThread[];
+    /** resident memory per NUMA node, KiB, when the read asked for it (-m) and could read it */
+    memory?: Map<number, number>;
 }
 
 export interface Snapshot {
@@ -48,7 +50,7 @@ export interface Snapshot {
 export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
 const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
 
-export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped";
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory";
 
 export type SnapshotProblem =
     | { kind: "not-a-snapshot" }
@@ -62,6 +64,22 @@ export const SNAPSHOT_MAGIC = "numa-placement-snapshot";
 /** The snapshot's running guests of one connection, by name. */
 export const snapshotGuests = (snap: Snapshot, connection: Connection): Map<string, SnapshotGuest> =>
     connection === "system" ? snap.guests : snap.sessionGuests;
+
+/**
+ * A read without memory keeps the memory of the read before it, for each guest still in the same process (memory
+ * is read less often than threads: it walks the guest's whole address space).
+ */
+export function snapshotMemoryCarry(previous: Snapshot | null, next: Snapshot): Snapshot {
+    if (!previous) return next;
+    for (const c of ["system", "session"] as const) {
+        const before = snapshotGuests(previous, c);
+        for (const [name, g] of snapshotGuests(next, c)) {
+            const old = before.get(name);
+            if (!g.memory && old?.memory && old.pid === g.pid) g.memory = old.memory;
+        }
+    }
+    return next;
+}
 
 /** Two reads in one: the system's guests of the first, the session's of the second, kernel threads once. */
 export function snapshotMerge(system: Snapshot, session: Snapshot): Snapshot {
@@ -113,6 +131,11 @@ export function snapshotParse(text: string): Snapshot {
             else if (t) bad(n, "orphan-thread");
             return;
         }
+        case "M":
+            // resident memory of the current guest on one node, KiB (the reader's -m)
+            if (f.length < 3 || !/^\d+$/.test(f[1]!) || !/^\d+$/.test(f[2]!)) { bad(n, "memory"); return }
+            if (current) (current.memory ??= new Map()).set(Number(f[1]), Number(f[2]));
+            return;
         case "K": {
             const t = thread(f, n);
             if (t) snap.kernelThreads.push(t);

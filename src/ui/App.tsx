@@ -17,7 +17,7 @@ import { contentionCompute, contentionOverlaps, type CpuContention } from "../mo
 import { mapRoles } from "../model/hostmap";
 import { placementCompute } from "../model/placement";
 import { guestIsActive } from "../model/guest";
-import { guestThreads } from "../model/threads";
+import { guestThreads, snapshotGuests } from "../model/threads";
 import type { VerdictKind } from "../model/placement";
 import { policyParse } from "../model/policy";
 import { GuestsToolbar } from "./GuestsToolbar";
@@ -71,11 +71,12 @@ export const App = () => {
         if (data.status !== "ready") return [];
         return data.guests.map(guest => {
             const t = guestIsActive(guest.state) && snapshot ? guestThreads(snapshot, guest.name, guest.connection) : null;
+            const memory = t && snapshot ? snapshotGuests(snapshot, guest.connection).get(guest.name)?.memory ?? null : null;
             return {
                 guest, threads: t,
                 placement: placementCompute({
                     host: data.host.topology, state: guest.state, persistent: guest.persistent,
-                    config: guest.config, saved: guest.saved, threads: t, policy,
+                    config: guest.config, saved: guest.saved, threads: t, memory, policy,
                     sharing: guestIsActive(guest.state) ? contentionOverlaps(guest.key, contention) : null,
                 }),
             };

@@ -12,7 +12,7 @@ import type { PolicyKind } from "../model/policy";
 import type { GuestThread } from "../model/threads";
 import type { HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
-import { guestProblemText, nodesText, stateText } from "./words";
+import { guestProblemText, nodesText, sizeText, stateText } from "./words";
 import { ThreadsTable } from "./ThreadsTable";
 import { findingSentence, verdictLabel } from "./verdictText";
 
@@ -55,6 +55,17 @@ interface Props {
 const PLACE_VERDICTS = new Set(["vcpus-unpinned", "vcpus-span", "shares-cpus"]);
 
 const COLUMNS = 8;
+
+/** "memory: 97% local", "memory: node 3" (measured, vCPUs unpinned), or what numatune allows */
+function memoryCellText(p: GuestPlacement): string {
+    if (p.memory && p.memory.local !== null) return format(_("memory: $0% local"), Math.round(100 * p.memory.local));
+    if (p.memory) return format(_("memory: $0"), nodesText([...p.memory.byNode].filter(([, k]) => k > 0).map(([n]) => n).sort((a, b) => a - b)));
+    return p.memoryNodes ? format(_("memory: $0"), nodesText(p.memoryNodes)) : _("memory: any node");
+}
+
+/** "node 0: 12 MiB, node 3: 52 MiB", the measured memory of a running guest per node */
+const memoryByNodeText = (m: NonNullable<GuestPlacement["memory"]>): string =>
+    [...m.byNode].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${nodesText([n])}: ${sizeText(k)}`).join(", ");
 
 /** the problems of the XML the row shows, live and saved, each once */
 const guestProblems = (row: GuestRow): GuestProblem[] => {
@@ -150,8 +161,10 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                 data-memory={placement.memoryNodes?.join(",") ?? ""}>
                                 <span title={_("Where the kernel workers (vhost) may run")}>{placement.kernel ? nodesText(placement.kernel.nodes) : "—"}</span>
                                 <br />
-                                <small title={_("Where the memory may be (numatune)")}>
-                                    {placement.memoryNodes ? format(_("memory: $0"), nodesText(placement.memoryNodes)) : _("memory: any node")}
+                                <small title={placement.memory ? _("Where the memory is (the kernel's count), against the vCPUs' nodes") : _("Where the memory may be (numatune)")}
+                                       data-testid="memory-cell" data-local={placement.memory?.local != null ? Math.round(100 * placement.memory.local) : ""}
+                                       data-kib={placement.memory ? [...placement.memory.byNode].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${n}:${k}`).join(",") : ""}>
+                                    {memoryCellText(placement)}
                                 </small>
                             </Td>
                             <Td dataLabel={_("Verdict")}>
@@ -181,6 +194,12 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                             <Td colSpan={COLUMNS}>
                                 {isExpanded && (
                                     <ExpandableRowContent>
+                                        {placement.memory && (
+                                            <p className="np-note" data-testid="memory-by-node">
+                                                {format(_("Memory (the kernel's count): $0; numatune: $1."), memoryByNodeText(placement.memory),
+                                                        placement.memoryNodes ? nodesText(placement.memoryNodes) : _("any node"))}
+                                            </p>
+                                        )}
                                         {threads
                                             ? <ThreadsTable host={host} threads={threads} placement={placement} />
                                             : <p className="np-note">{guest.state === "shutoff"

@@ -3,9 +3,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SpawnTimeout, hostSpawnCount } from "../host/spawn";
 import { threadsAdminSet, threadsRead } from "../host/threads";
-import type { Snapshot } from "../model/threads";
+import { snapshotMemoryCarry, type Snapshot } from "../model/threads";
 
 export const THREADS_REFRESH_MS = 3000;
+/** every how many reads the memory per node is read too (it walks each guest's address space) */
+export const MEMORY_EVERY = 5;
 
 export type ThreadsError = { kind: "timeout"; seconds: number } | { kind: "failed"; message: string };
 
@@ -23,13 +25,17 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
     const running = useRef(false);
     const again = useRef(false);
     const alive = useRef(true);
+    const reads = useRef(0);
+    const last = useRef<Snapshot | null>(null);
 
     const refresh = useCallback(() => {
         // one read at a time: a refresh asked for during a read runs right after it
         if (running.current) { again.current = true; return }
         running.current = true;
-        threadsRead().then(
-            snapshot => ({ snapshot, error: null }),
+        // the first read has memory, then every MEMORY_EVERY-th; the others carry the last memory over
+        const memory = reads.current++ % MEMORY_EVERY === 0;
+        threadsRead({ memory }).then(
+            snapshot => ({ snapshot: (last.current = snapshotMemoryCarry(last.current, snapshot)), error: null }),
             (e: unknown): { snapshot: null; error: ThreadsError } => ({
                 snapshot: null,
                 error: e instanceof SpawnTimeout ? { kind: "timeout", seconds: e.seconds } : { kind: "failed", message: (e as cockpit.BasicError).message || String(e) },

@@ -3,7 +3,7 @@ import { cpusetFormat } from "../model/cpuset";
 import type { Finding, VerdictKind } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import { _, format } from "./i18n";
-import { nodesText } from "./words";
+import { sizeText, nodesText } from "./words";
 
 export type LabelColor = "green" | "orange" | "red" | "blue" | "grey" | "purple";
 
@@ -53,6 +53,9 @@ export function findingSentence(f: Finding, policy: PolicyKind): string {
     case "not-persisted":
         return format(_("The running guest's pins ($0) differ from its saved config, so a restart loses them: apply them to the config too."), f.groups.join(", "));
     case "memory-elsewhere":
+        if (f.measured)
+            return format(_("$0 of its $1 of memory ($2%) lie on $3, where its vCPUs do not run: every access from the vCPUs to it is remote. Place the guest, or bind its memory to the vCPUs' nodes."),
+                          sizeText(f.measured.offKiB), sizeText(f.measured.totalKiB), Math.round(100 * f.measured.offKiB / f.measured.totalKiB), nodesText(f.nodes));
         return format(_("Its memory (numatune) is on $0, where its vCPUs do not run: change numatune to the vCPUs' nodes."), nodesText(f.nodes));
     }
 }

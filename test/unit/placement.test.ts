@@ -35,6 +35,26 @@ describe("verdicts on the article's host", () => {
         expect(run({ config: after, state: "shutoff", sharing: [{ cpu: 3, others: ["rhel65"] }] }).verdict.kind).toBe("aligned");
     });
 
+    it("memory measured by the kernel: more than 10% off the vCPUs' nodes is Memory on other nodes, with how much and where", () => {
+        const after = withPins(guestOf("rhel64-live"), { emulator: [1, 3, 5, 7, 9, 11] });
+        const MiB = 1024;
+        // vCPUs on node 3; 80 MiB on node 3, 20 MiB on node 0: 80% local
+        const away = run({ config: after, saved: after, memory: new Map([[3, 80 * MiB], [0, 20 * MiB]]) });
+        expect(away.memory).toEqual({ byNode: new Map([[3, 80 * MiB], [0, 20 * MiB]]), totalKiB: 100 * MiB, local: 0.8 });
+        expect(away.verdict).toEqual({ kind: "memory-elsewhere", nodes: [0], measured: { offKiB: 20 * MiB, totalKiB: 100 * MiB } });
+        // 95% local: within the threshold
+        expect(run({ config: after, saved: after, memory: new Map([[3, 95 * MiB], [0, 5 * MiB]]) }).verdict.kind).toBe("aligned");
+        // the kernel's count wins over numatune: bound elsewhere, but all of it local
+        const bound = structuredClone(after);
+        bound.numatune = { mode: "strict", nodeset: [0], placement: "static", memnodes: [] };
+        expect(run({ config: bound, saved: bound, memory: new Map([[3, 64 * MiB]]) }).verdict.kind).toBe("aligned");
+        expect(run({ config: bound, saved: bound }).verdict).toEqual({ kind: "memory-elsewhere", nodes: [0] });
+        // unpinned vCPUs: nothing is local or remote; a shut-off guest has no measured memory
+        const loose = run({ config: withPins(guestOf("rhel64-live"), { vcpus: [] }), memory: new Map([[0, 64 * MiB]]) });
+        expect(loose.memory?.local).toBeNull();
+        expect(run({ config: after, state: "shutoff", memory: new Map([[0, 64 * MiB]]) }).memory).toBeNull();
+    });
+
     it("the article's 'after': aligned", () => {
         const live = withPins(guestOf("rhel64-live"), { emulator: [1, 3, 5, 7, 9, 11] });
         const saved = withPins(guestOf("rhel64-inactive"), { emulator: [1, 3, 5, 7, 9, 11] });

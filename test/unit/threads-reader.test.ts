@@ -43,6 +43,33 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe("threads-reader.sh", () => {
+    it("with -m, sums each guest's numa_maps per node: pages times their size, huge pages included", () => {
+        proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
+        // as the kernel prints it (mm/mempolicy.c show_numa_map): anonymous, file-backed with an escaped name
+        // (space as \040, '=' as \075), and 2 MiB huge pages
+        fs.writeFileSync(path.join(root, "proc", "100", "numa_maps"), [
+            "7f0000000000 default anon=1000 dirty=1000 active=0 N0=600 N3=400 kernelpagesize_kB=4",
+            "7f1000000000 bind:3 file=/var/lib/my\\040disk\\075N0\\075999.img mapped=10 N3=10 kernelpagesize_kB=4",
+            "7f2000000000 default file=/dev/hugepages/libvirt/qemu/g huge dirty=32 N1=32 kernelpagesize_kB=2048",
+            "7f3000000000 default stack anon=3 dirty=3 N0=3 kernelpagesize_kB=4",
+            "",
+        ].join("\n"));
+        fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
+        const withMemory = snapshotParse(read("-m"));
+        expect(withMemory.problems).toEqual([]);
+        expect(withMemory.guests.get("web")!.memory).toEqual(new Map([[0, 2412], [3, 1640], [1, 65536]]));
+        // without -m, no memory (and no awk)
+        expect(snapshotParse(read()).guests.get("web")!.memory).toBeUndefined();
+    });
+
+    it("with -m, a guest whose numa_maps cannot be read has no memory, and its threads still count", () => {
+        proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
+        fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
+        const snap = snapshotParse(read("-m"));
+        expect(snap.guests.get("web")!.memory).toBeUndefined();
+        expect(snap.guests.get("web")!.threads).toHaveLength(2);
+    });
+
     it("reads guests from libvirt's pid files (no trailing newline), with every thread, and skips libvirtd's own", () => {
         proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"], [102, "SPICE Worker", "0-7"], [103, "vhost-100", "0-7"]] });
         proc(50, "libvirtd", "0-7");

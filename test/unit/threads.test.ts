@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { guestEffective } from "../../src/model/guest";
-import { guestThreads, snapshotParse, threadDrifts, threadRole } from "../../src/model/threads";
+import { guestThreads, snapshotMemoryCarry, snapshotParse, threadDrifts, threadRole } from "../../src/model/threads";
 import { guestOf, hostOf, snapshotOf } from "./fixtures";
 
 const roles = (name: string, guest: string) =>
@@ -107,5 +107,22 @@ describe("kernel workers", () => {
     it("kvm-nx-lpage-re must stay within the vCPUs' CPUs", () => {
         expect(threadDrifts(worker("kvm-nx-lpage-re", [3]), eff)).toBe(false);
         expect(threadDrifts(worker("kvm-nx-lpage-re", [3, 5]), eff)).toBe(true);
+    });
+});
+
+describe("memory per node in the snapshot", () => {
+    const text = (memory: string) => `numa-placement-snapshot\t1\nG\t100\tweb\nT\t100\t0-1\tqemu-system-x86\n${memory}`;
+
+    it("M records belong to the guest before them; malformed ones are reported and left out", () => {
+        const snap = snapshotParse(text("M\t0\t2048\nM\t3\t1024\nM\tx\t1\n"));
+        expect(snap.guests.get("web")!.memory).toEqual(new Map([[0, 2048], [3, 1024]]));
+        expect(snap.problems).toEqual([{ kind: "malformed", line: 6, record: "memory" }]);
+    });
+
+    it("a read without memory keeps the last one for the same process, not for a restarted guest", () => {
+        const before = snapshotParse(text("M\t0\t2048\n"));
+        expect(snapshotMemoryCarry(before, snapshotParse(text(""))).guests.get("web")!.memory).toEqual(new Map([[0, 2048]]));
+        const restarted = snapshotParse(text("").replace(/100/g, "200"));
+        expect(snapshotMemoryCarry(before, restarted).guests.get("web")!.memory).toBeUndefined();
     });
 });
