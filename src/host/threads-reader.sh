@@ -59,10 +59,13 @@ emit_guest() { # PID NAME
     [ "$memory" = 1 ] && memory_of "$pid"
 }
 
-memory_of() { # PID: an M record per node, KiB resident there: each mapping's N<node>=<pages> times its page size.
-    # The kernel escapes blanks, newlines and '=' in the file names of numa_maps, so its fields are its own.
+memory_of() { # PID: an M record per node, KiB of the guest's own memory there: anonymous memory (guest RAM and
+    # QEMU's heap), huge pages and memfd or /dev/shm backed RAM, each mapping's N<node>=<pages> times its page size.
+    # Files mapped from disk (QEMU and its libraries, shared with every process) are not the guest's. The kernel
+    # escapes blanks, newlines and '=' in the file names of numa_maps, so the fields matched are its own.
     [ -r "$P/$1/numa_maps" ] || return 0
-    awk '{ k = 4
+    awk '$0 ~ / anon=/ || $0 ~ / huge( |$)/ || $0 ~ / file=\/(memfd:|dev\/shm\/)/ {
+           k = 4
            for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=[0-9]+$/) k = substr($i, 19) + 0
            for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[0-9]+$/) { split(substr($i, 2), a, "="); m[a[1] + 0] += a[2] * k } }
          END { for (n in m) printf "M\t%d\t%.0f\n", n, m[n] }' "$P/$1/numa_maps" 2>/dev/null

@@ -1,5 +1,5 @@
 // Issue 15, memory per node, on the local lab (one node): the page's per-node memory of each running demo guest
-// against the test's own sum of /proc/PID/numa_maps (pages times their size), within 5%.
+// against the test's own sum of /proc/PID/numa_maps (its own memory: pages times their size), within 5%.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 // @ts-expect-error: plain JS helper shared with the screenshot script
@@ -10,11 +10,12 @@ import { pageOpen, type Browser } from "./page";
 let b: Browser;
 let frame: Frame;
 
-/** node -> KiB resident, from the guest's numa_maps, read by the test */
+/** node -> KiB of the guest's own memory (anonymous, huge pages, memfd; not files from disk), from its numa_maps, read by the test */
 function numaMaps(guest: string): Map<number, number> {
     const pid = readFileSync(`/run/libvirt/qemu/${guest}.pid`, "utf8").trim();
     const out = new Map<number, number>();
     for (const line of readFileSync(`/proc/${pid}/numa_maps`, "utf8").split("\n")) {
+        if (!/ anon=| huge( |$)| file=\/(memfd:|dev\/shm\/)/.test(line)) continue;
         const size = Number(/ kernelpagesize_kB=(\d+)/.exec(line)?.[1] ?? 4);
         for (const m of line.matchAll(/ N(\d+)=(\d+)/g)) out.set(Number(m[1]), (out.get(Number(m[1])) ?? 0) + Number(m[2]) * size);
     }

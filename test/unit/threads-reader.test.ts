@@ -43,7 +43,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe("threads-reader.sh", () => {
-    it("with -m, sums each guest's numa_maps per node: pages times their size, huge pages included", () => {
+    it("with -m, sums the guest's own memory in numa_maps per node: anonymous, huge pages, memfd; not files from disk", () => {
         proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
         // as the kernel prints it (mm/mempolicy.c show_numa_map): anonymous, file-backed with an escaped name
         // (space as \040, '=' as \075), and 2 MiB huge pages
@@ -52,12 +52,15 @@ describe("threads-reader.sh", () => {
             "7f1000000000 bind:3 file=/var/lib/my\\040disk\\075N0\\075999.img mapped=10 N3=10 kernelpagesize_kB=4",
             "7f2000000000 default file=/dev/hugepages/libvirt/qemu/g huge dirty=32 N1=32 kernelpagesize_kB=2048",
             "7f3000000000 default stack anon=3 dirty=3 N0=3 kernelpagesize_kB=4",
+            "7f4000000000 default file=/memfd:pc.ram\\040(deleted) dirty=100 N2=100 kernelpagesize_kB=4",
+            "7f5000000000 default file=/usr/lib/x86_64-linux-gnu/libc.so.6 mapped=300 mapmax=40 N1=300 kernelpagesize_kB=4",
+            "7f6000000000 default file=/tmp/x\\040anon\\0751\\040huge mapped=7 N0=7 kernelpagesize_kB=4",
             "",
         ].join("\n"));
         fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
         const withMemory = snapshotParse(read("-m"));
         expect(withMemory.problems).toEqual([]);
-        expect(withMemory.guests.get("web")!.memory).toEqual(new Map([[0, 2412], [3, 1640], [1, 65536]]));
+        expect(withMemory.guests.get("web")!.memory).toEqual(new Map([[0, 2412], [3, 1600], [1, 65536], [2, 400]]));
         // without -m, no memory (and no awk)
         expect(snapshotParse(read()).guests.get("web")!.memory).toBeUndefined();
     });
