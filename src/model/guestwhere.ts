@@ -1,5 +1,6 @@
 // Where a guest is now, for placing it (place.ts): the nodes it would rather stay on, and the memory it already has.
-import type { GuestConfig } from "./guest";
+import { cpusetUnion } from "./cpuset";
+import { guestEffective, type GuestConfig, type GuestEffective } from "./guest";
 import { topologyNodesOf, type HostTopology } from "./topology";
 
 /**
@@ -12,8 +13,9 @@ export function placeResident(config: GuestConfig, running: boolean): Map<number
     return new Map(nt.nodeset.map(n => [n, config.memoryKiB! / nt.nodeset!.length]));
 }
 
-/** The nodes a guest is on now: its numatune nodeset, else the nodes of its pinned vCPUs. */
-export function placePrefer(config: GuestConfig, vcpuCpus: number[], vcpusPinned: boolean, host: HostTopology): number[] {
+/** The nodes a guest is on now: its numatune nodeset, else the nodes of its vCPUs when every one has a pin. */
+export function placePrefer(config: GuestConfig, host: HostTopology, eff: GuestEffective = guestEffective(config, host)): number[] {
     if (config.numatune?.nodeset?.length) return config.numatune.nodeset;
-    return vcpusPinned ? topologyNodesOf(host, vcpuCpus) : [];
+    const sets = [...eff.vcpus.values()];
+    return sets.every(s => s.source === "pin") ? topologyNodesOf(host, cpusetUnion(...sets.map(s => s.cpus))) : [];
 }

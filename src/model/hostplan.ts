@@ -4,7 +4,7 @@
 // taken in a fixed order (name, then key, for those that stay; vCPUs, memory, name, key for the others). Memory rule: a node
 // fits when what this plan puts there (guests moved or placed onto it) is at most its free memory now.
 import { cpusetUnion } from "./cpuset";
-import { guestEffective, type GuestConfig } from "./guest";
+import { guestEffective, type GuestConfig, type GuestEffective } from "./guest";
 import { placeGuest, takenNone, type MemMode, type PlaceHost, type PlaceRefusal, type Placement, type Taken } from "./place";
 import { placePrefer, placeResident } from "./guestwhere";
 import { topologyNodesOf, type HostTopology } from "./topology";
@@ -43,8 +43,7 @@ export interface HostPlan {
 }
 
 /** Every vCPU pinned to one CPU of its own, all on one node (each guest NUMA cell on one node). */
-export function guestPlacedWell(config: GuestConfig, host: HostTopology): boolean {
-    const eff = guestEffective(config, host);
+export function guestPlacedWell(config: GuestConfig, host: HostTopology, eff: GuestEffective = guestEffective(config, host)): boolean {
     const sets = [...eff.vcpus.values()];
     if (!sets.length || sets.some(s => s.source !== "pin" || s.cpus.length !== 1 || !host.online.includes(s.cpus[0]!))) return false;
     const cpus = sets.map(s => s.cpus[0]!);
@@ -98,9 +97,9 @@ export function hostTotals(host: HostTopology, guests: { config: GuestConfig; vc
     return { ownedTwice: [...owners.values()].filter(n => n > 1).length, spanning, unpinned, committedKiB, ownedPerNode };
 }
 
-const currentOf = (g: HostGuest, host: HostTopology) => ({
+const currentOf = (g: HostGuest, eff: GuestEffective) => ({
     config: g.config,
-    vcpus: new Map([...guestEffective(g.config, host).vcpus].map(([v, s]) => [v, s.cpus])),
+    vcpus: new Map([...eff.vcpus].map(([v, s]) => [v, s.cpus])),
     memory: g.config.numatune?.nodeset ? { mode: g.config.numatune.mode, nodeset: g.config.numatune.nodeset } : null,
 });
 
@@ -109,11 +108,13 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
     const taken: Taken = takenNone();
     const stayed: HostGuest[] = [];
     const moving: HostGuest[] = [];
+    // each guest's effective sets, computed once
+    const effOf = new Map(guests.map(g => [g, guestEffective(g.config, topo)]));
+    const pinsOf = (g: HostGuest) => ownedCpus([...effOf.get(g)!.vcpus.values()].map(s => s.cpus));
     // guests that may not move hold their CPUs first, whatever they collide with
-    for (const g of guests.filter(x => x.fixed)) reserve(taken, g.name, ownedCpus([...guestEffective(g.config, topo).vcpus.values()].map(s => s.cpus)));
+    for (const g of guests.filter(x => x.fixed)) reserve(taken, g.name, pinsOf(g));
     for (const g of [...guests].filter(x => !x.fixed).sort((a, b) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key))) {
-        const mine = choice.replanAll || !guestPlacedWell(g.config, topo) ? null
-            : ownedCpus([...guestEffective(g.config, topo).vcpus.values()].map(s => s.cpus));
+        const mine = choice.replanAll || !guestPlacedWell(g.config, topo, effOf.get(g)) ? null : pinsOf(g);
         if (!mine || mine.some(c => taken.owners.has(c))) { moving.push(g); continue }
         reserve(taken, g.name, mine);
         stayed.push(g);
@@ -124,10 +125,7 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
     const placed: HostPlan["placed"] = [];
     const refused: HostPlan["refused"] = [];
     for (const g of moving) {
-        const eff = guestEffective(g.config, topo);
-        const sets = [...eff.vcpus.values()];
-        const pinned = sets.every(s => s.source === "pin");
-        const prefer = placePrefer(g.config, pinned ? cpusetUnion(...sets.map(s => s.cpus)) : [], pinned, topo);
+        const prefer = placePrefer(g.config, topo, effOf.get(g));
         const r = placeGuest(host, taken, g.config, { vcpuMode: "one-per-vcpu", memMode: choice.memMode, prefer, resident: placeResident(g.config, g.running === true) });
         if (!r.ok) { refused.push({ guest: g, refusal: r.refusal }); continue }
         reserve(taken, g.name, ownedCpus(r.placement.vcpus.values()));
@@ -135,10 +133,11 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
         placed.push({ guest: g, placement: r.placement });
     }
 
-    const before = hostTotals(topo, guests.map(g => currentOf(g, topo)));
+    const before = hostTotals(topo, guests.map(g => currentOf(g, effOf.get(g)!)));
+    const placementOf = new Map(placed.map(x => [x.guest, x.placement]));
     const after = hostTotals(topo, guests.map(g => {
-        const p = placed.find(x => x.guest === g)?.placement;
-        return p ? { config: g.config, vcpus: p.vcpus, memory: p.memory } : currentOf(g, topo);
+        const p = placementOf.get(g);
+        return p ? { config: g.config, vcpus: p.vcpus, memory: p.memory } : currentOf(g, effOf.get(g)!);
     }));
     return { placed, stayed, refused, before, after };
 }

@@ -3,8 +3,7 @@
 import type { GuestRecord, HostRecord } from "../libvirt/guests";
 import type { GuestRef } from "../model/change";
 import type { CpuContention } from "../model/contention";
-import { cpusetUnion } from "../model/cpuset";
-import { guestEffective, type GuestConfig } from "../model/guest";
+import type { GuestConfig } from "../model/guest";
 import { placePrefer, placeResident } from "../model/guestwhere";
 import type { PlaceHost, Taken } from "../model/place";
 import { topologyCpusOfNodes } from "../model/topology";
@@ -37,8 +36,6 @@ export function placeInputs(host: HostRecord, contention: Map<number, CpuContent
     const topo = host.topology;
     const config = live ?? saved ?? guest.config;
     const taken = takenFrom(contention, guest.key);
-    const sets = [...guestEffective(config, topo).vcpus.values()];
-    const pinned = sets.length > 0 && sets.every(s => s.source === "pin");
     const nodes = topo.nodes.map(n => ({ id: n.id, cpus: topologyCpusOfNodes(topo, [n.id]) }))
         .filter(n => n.cpus.length > 0)
         .map(n => ({ id: n.id, freeCpus: n.cpus.filter(c => !taken.owners.has(c)).length }));
@@ -46,6 +43,6 @@ export function placeInputs(host: HostRecord, contention: Map<number, CpuContent
         ref: { connection: guest.connection, path: guest.path, name: guest.name },
         host: { topology: topo, memoryFreeKiB: host.memoryFree },
         taken, config, nodes, resident: placeResident(config, live !== null),
-        prefer: placePrefer(config, pinned ? cpusetUnion(...sets.map(s => s.cpus)) : [], pinned, topo),
+        prefer: placePrefer(config, topo),
     };
 }
