@@ -3,10 +3,10 @@
 // sibling vCPUs when the guest has threads=2; or every vCPU on the nodes' free CPUs), guest NUMA cells one per
 // host node, and its memory bound to the same nodes. Pure and deterministic: same input, same placement.
 // See doc/architecture.md, "Placing guests".
-import { CpusetError, cpusetMinus, cpusetOf, cpusetParse, cpusetUnion, type CpusetProblem } from "./cpuset";
+import { cpusetMinus, cpusetOf, cpusetUnion, type CpusetProblem } from "./cpuset";
 import { cpuOrder } from "./cpuorder";
 import type { GuestConfig } from "./guest";
-import { topologyCpusOfNodes, topologyNodesOf, type HostTopology } from "./topology";
+import { topologyCpuList, topologyCpusOfNodes, topologyNodesOf, type HostTopology } from "./topology";
 
 export type VcpuMode = "one-per-vcpu" | "whole-node";
 export type MemMode = "strict" | "restrictive" | "preferred";
@@ -228,15 +228,9 @@ function pickVcpus(ctx: Ctx, nodes: number[]): { vcpus: Map<number, number[]>; c
 /** The vCPUs on the admin's CPU list: one each in ascending order, or all of them on the whole list. */
 function customVcpus(ctx: Ctx, text: string): Map<number, number[]> | PlaceRefusal {
     const host = ctx.host.topology;
-    let cpus: number[];
-    try {
-        cpus = cpusetParse(text.trim(), host.cpuCount);
-    } catch (e) {
-        if (e instanceof CpusetError) return { kind: "cpus-malformed", problem: e.problem };
-        throw e;
-    }
-    const offline = cpusetMinus(cpus, host.online);
-    if (offline.length) return { kind: "cpus-offline", cpus: offline };
+    const list = topologyCpuList(host, text);
+    if (!list.ok) return "problem" in list ? { kind: "cpus-malformed", problem: list.problem } : { kind: "cpus-offline", cpus: list.offline };
+    const cpus = list.cpus;
     const need = ctx.config.vcpuCurrent;
     if (ctx.choice.vcpuMode === "one-per-vcpu" && cpus.length < need) return { kind: "no-cpus", need, free: cpus.length, nodes: topologyNodesOf(host, cpus) };
     const out = new Map<number, number[]>();

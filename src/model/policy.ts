@@ -1,7 +1,7 @@
 // Policies for where emulator threads belong, relative to the vCPUs (see doc/architecture.md, "Policies").
-import { CpusetError, cpusetIntersect, cpusetMinus, cpusetParse, type CpuSet, type CpusetProblem } from "./cpuset";
+import { cpusetIntersect, cpusetMinus, type CpuSet, type CpusetProblem } from "./cpuset";
 import {
-    topologyCpusOfLlcs, topologyCpusOfNodes, topologyLlcsOf, topologyNodesOf, type HostTopology,
+    topologyCpuList, topologyCpusOfLlcs, topologyCpusOfNodes, topologyLlcsOf, topologyNodesOf, type HostTopology,
 } from "./topology";
 
 export type PolicyKind = "node" | "llc" | "vcpus" | "housekeeping" | "custom";
@@ -34,16 +34,9 @@ export function policyParse(kind: string | undefined, custom?: string): Policy {
  */
 export function policyTarget(host: HostTopology, policy: Policy, vcpuCpus: CpuSet, vcpusPinned: boolean): TargetResult {
     if (policy.kind === "custom") {
-        let cpus: number[];
-        try {
-            cpus = cpusetParse(policy.cpus, host.cpuCount);
-        } catch (e) {
-            if (e instanceof CpusetError) return { ok: false, refusal: { kind: "custom-malformed", problem: e.problem } };
-            throw e;
-        }
-        const offline = cpusetMinus(cpus, host.online);
-        if (offline.length) return { ok: false, refusal: { kind: "custom-offline", cpus: offline } };
-        return { ok: true, cpus, llcFallback: false };
+        const list = topologyCpuList(host, policy.cpus);
+        if (list.ok) return { ok: true, cpus: list.cpus, llcFallback: false };
+        return { ok: false, refusal: "problem" in list ? { kind: "custom-malformed", problem: list.problem } : { kind: "custom-offline", cpus: list.offline } };
     }
     if (!vcpusPinned)
         return { ok: false, refusal: { kind: "vcpus-unpinned" } };

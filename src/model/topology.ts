@@ -2,7 +2,7 @@
 // Format: https://libvirt.org/formatcaps.html — <host><topology><cells><cell id><memory unit/><distances>
 // <sibling id value/></distances><cpus num><cpu id socket_id die_id cluster_id core_id siblings/></cpus></cell>,
 // and <host><cache><bank id level type size unit cpus/></cache>. Offline CPUs are listed as <cpu id/> only.
-import { cpumapToSet, cpusetOf, cpusetParse, type CpuSet } from "./cpuset";
+import { CpusetError, cpumapToSet, cpusetMinus, cpusetOf, cpusetParse, type CpuSet, type CpusetProblem } from "./cpuset";
 import { child, children, intAttr, kibOf, xmlParse } from "./xml";
 
 export interface HostCpu {
@@ -121,6 +121,20 @@ export function topologyParse(capabilitiesXml: string, onlineMap?: readonly bool
     const cpuCount = Math.max(onlineMap?.length ?? 0, maxId + 1);
     const online = [...cpus.values()].filter(c => c.online).map(c => c.id).sort((a, b) => a - b);
     return { cpuCount, nodes, cpus, online, llcs, llcKnown: llcs.length > 0 };
+}
+
+/** A CPU list an admin typed, for this host: parsed as libvirt reads it, and refused when a CPU is offline. */
+export function topologyCpuList(host: HostTopology, text: string):
+    { ok: true; cpus: number[] } | { ok: false; problem: CpusetProblem } | { ok: false; offline: number[] } {
+    let cpus: number[];
+    try {
+        cpus = cpusetParse(text, host.cpuCount);
+    } catch (e) {
+        if (e instanceof CpusetError) return { ok: false, problem: e.problem };
+        throw e;
+    }
+    const offline = cpusetMinus(cpus, host.online);
+    return offline.length ? { ok: false, offline } : { ok: true, cpus };
 }
 
 /** The NUMA nodes that the given CPUs belong to. */
