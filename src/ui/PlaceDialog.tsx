@@ -92,7 +92,7 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
                         <FormSelect id="place-node" value={node} isDisabled={locked || !!cpus} onChange={(_e, v) => setNode(v)} data-testid="place-node">
                             <FormSelectOption value="" label={proposed ? format(_("Proposed: $0"), nodesText(proposed)) : _("Proposed")} />
                             {inputs.nodes.map(n => (
-                                <FormSelectOption key={n.id} value={String(n.id)} label={nodeOptionText(topo, n.id, n.freeCpus, host.memoryFree.get(n.id))} />
+                                <FormSelectOption key={n.id} value={String(n.id)} label={nodeOptionText(n, host.memoryFree.get(n.id))} />
                             ))}
                         </FormSelect>
                     </FormGroup>

@@ -52,14 +52,16 @@ function whereText(host: HostRecord, cpus: number[], all: boolean): string {
 }
 
 const Totals = ({ host, before, after }: { host: HostRecord; before: HostTotals; after: HostTotals }) => {
-    const nodes = host.topology.nodes.filter(n => topologyCpusOfNodes(host.topology, [n.id]).length > 0 || before.committedKiB.has(n.id) || after.committedKiB.has(n.id));
+    const nodes = host.topology.nodes.map(n => ({ id: n.id, online: topologyCpusOfNodes(host.topology, [n.id]).length }))
+        .filter(n => n.online > 0 || before.committedKiB.has(n.id) || after.committedKiB.has(n.id));
+    const nodeText = (t: HostTotals, n: { id: number; online: number }) =>
+        `${t.ownedPerNode.get(n.id) ?? 0} / ${n.online}, ${sizeText(t.committedKiB.get(n.id) ?? 0)}`;
     const rows: [string, string, string, string][] = [
         ["owned-twice", _("CPUs owned by vCPUs of two or more guests"), String(before.ownedTwice), String(after.ownedTwice)],
         ["spanning", _("Guests whose vCPUs span nodes"), String(before.spanning), String(after.spanning)],
         ["unpinned", _("Guests with vCPUs free to run anywhere"), String(before.unpinned), String(after.unpinned)],
         ...nodes.map(n => [`node-${n.id}`, format(_("$0: CPUs owned, memory bound"), nodesText([n.id])),
-            `${before.ownedPerNode.get(n.id) ?? 0} / ${topologyCpusOfNodes(host.topology, [n.id]).length}, ${sizeText(before.committedKiB.get(n.id) ?? 0)}`,
-            `${after.ownedPerNode.get(n.id) ?? 0} / ${topologyCpusOfNodes(host.topology, [n.id]).length}, ${sizeText(after.committedKiB.get(n.id) ?? 0)}`] as [string, string, string, string]),
+            nodeText(before, n), nodeText(after, n)] as [string, string, string, string]),
     ];
     return (
         <Table aria-label={_("Host before and after")} variant="compact" data-testid="plan-host-totals">

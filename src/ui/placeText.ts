@@ -39,10 +39,9 @@ export const vcpuModeHelp = (m: VcpuMode): string => m === "one-per-vcpu"
     : _("Every vCPU allowed on all the free CPUs of the node: the scheduler moves them within it.");
 
 /** "node 3: 4 of 6 CPUs free, 5.8 GiB free memory" */
-export function nodeOptionText(host: HostTopology, node: number, freeCpus: number, freeKiB: number | undefined): string {
-    const all = host.nodes.find(n => n.id === node)?.cpus.filter(c => host.online.includes(c)).length ?? 0;
+export function nodeOptionText(node: { id: number; onlineCpus: number; freeCpus: number }, freeKiB: number | undefined): string {
     const mem = freeKiB !== undefined ? format(_("$0 free memory"), sizeText(freeKiB)) : _("free memory unknown");
-    return format(_("$0: $1 of $2 CPUs free, $3"), nodesText([node]), freeCpus, all, mem);
+    return format(_("$0: $1 of $2 CPUs free, $3"), nodesText([node.id]), node.freeCpus, node.onlineCpus, mem);
 }
 
 /** Why this placement: "node 3 (where its memory is bound now), 4 CPUs free after it" */

@@ -17,8 +17,8 @@ export interface PlaceInputs {
     prefer: number[];
     /** memory the running guest already has on each node */
     resident: Map<number, number>;
-    /** nodes with CPUs, and how many of their online CPUs no other guest's vCPU owns */
-    nodes: { id: number; freeCpus: number }[];
+    /** nodes with CPUs: how many are online, and how many of those no other guest's vCPU owns */
+    nodes: { id: number; onlineCpus: number; freeCpus: number }[];
 }
 
 /** CPUs owned by vCPUs of guests other than `key`: CPU -> their names */
@@ -38,7 +38,7 @@ export function placeInputs(host: HostRecord, contention: Map<number, CpuContent
     const taken = takenFrom(contention, guest.key);
     const nodes = topo.nodes.map(n => ({ id: n.id, cpus: topologyCpusOfNodes(topo, [n.id]) }))
         .filter(n => n.cpus.length > 0)
-        .map(n => ({ id: n.id, freeCpus: n.cpus.filter(c => !taken.owners.has(c)).length }));
+        .map(n => ({ id: n.id, onlineCpus: n.cpus.length, freeCpus: n.cpus.filter(c => !taken.owners.has(c)).length }));
     return {
         ref: { connection: guest.connection, path: guest.path, name: guest.name },
         host: { topology: topo, memoryFreeKiB: host.memoryFree },

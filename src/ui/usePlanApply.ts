@@ -4,7 +4,7 @@
 // host") runs through batchApply.
 import { useState } from "react";
 import { changeRun, type ChangeError, type ChangeItem, type ChangeResult, type OpResult } from "../change/engine";
-import type { ChangeOp, ChangePlan, Conflict, GuestNow, OpCheck } from "../model/change";
+import type { ChangeOp, Conflict, GuestNow, OpCheck } from "../model/change";
 import type { HostTopology } from "../model/topology";
 import { outcomeOf, type Status } from "./changeText";
 import type { Applied } from "./AlignDialog";
@@ -70,7 +70,7 @@ export async function batchApply(items: (ChangeItem & { key: string })[], host: 
     const out = results.map(r => outcomeOf(r, host, verify));
     const undo = results.flatMap((r, i) => {
         const applied = r.kind === "ran" ? r.results.filter(x => x.status === "applied").map(x => x.op) : [];
-        return applied.length ? [{ plan: items[i]!.plan as ChangePlan, applied }] : [];
+        return applied.length ? [{ plan: items[i]!.plan, applied }] : [];
     });
     return {
         outcomes: new Map(items.map((it, i) => [it.key, out[i]!])), undo,
