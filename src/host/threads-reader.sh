@@ -6,6 +6,7 @@
 # as that user, which tells them apart when they are found by their command line). With no RUNDIR and -s, only
 # the session is read: the page runs it that way as the user, never as root (src/host/threads.ts). With -m, each
 # guest's resident memory per NUMA node follows its threads (from /proc/PID/numa_maps, one awk per guest).
+# Each thread's CPU time and last CPU follow it (R), with the clock they are counted against (U, once).
 #
 # It may run as root, so it trusts nothing a user can write: records are lines, and no name that could hold a
 # newline is ever printed (a pid file whose name has one is skipped; a thread name is read up to its first
@@ -22,6 +23,11 @@ while getopts ms:u: opt; do
 done
 shift $((OPTIND - 1))
 printf 'numa-placement-snapshot\t1\n'
+# the clock of the CPU times that follow: seconds since boot, and the kernel's clock ticks per second
+if IFS=' ' read -r uptime rest 2>/dev/null < "$P/uptime"; then
+    hz=$(getconf CLK_TCK 2>/dev/null) || hz=100
+    case $uptime$hz in *[!0-9.]*) ;; *) printf 'U\t%s\t%s\n' "$uptime" "$hz" ;; esac
+fi
 [ $# -gt 0 ] || [ -n "$session_dir" ] || set -- /run/libvirt/qemu
 NL='
 '
@@ -42,6 +48,18 @@ cpus_of() { # FILE: sets $cpus from the Cpus_allowed_list line of a status file 
     return 1
 }
 
+run_of() { # STATFILE: prints an R record for the thread just printed: its CPU time (utime + stime, clock ticks)
+    # and the CPU it last ran on (fields 14, 15 and 39 of stat; builtins only, no fork)
+    IFS= read -r stat 2>/dev/null < "$1" || return 0
+    # the name in parentheses may hold spaces and parentheses: the fields that follow come after the last ") "
+    set -f
+    set -- ${stat##*) }
+    set +f
+    [ $# -ge 37 ] || return 0
+    case ${12}${13}${37} in ''|*[!0-9]*) return 0 ;; esac
+    printf 'R\t%s\t%s\n' $((${12} + ${13})) "${37}"
+}
+
 emit_guest() { # PID NAME
     pid=$1 name=$2
     if [ ! -d "$P/$pid/task" ]; then
@@ -55,6 +73,7 @@ emit_guest() { # PID NAME
         IFS= read -r comm 2>/dev/null < "$t/comm" || continue
         cpus_of "$t/status" || continue
         printf 'T\t%s\t%s\t%s\n' "$tid" "$cpus" "$comm"
+        run_of "$t/stat"
     done
     [ "$memory" = 1 ] && memory_of "$pid"
 }
@@ -155,7 +174,8 @@ for p in "$P"/[0-9]*; do
             # a user may name a process so (prctl): only a kernel thread is a guest's kernel worker
             kthread "$p/stat" || continue
             cpus_of "$p/status" || continue
-            printf 'K\t%s\t%s\t%s\n' "$pid" "$cpus" "$comm" ;;
+            printf 'K\t%s\t%s\t%s\n' "$pid" "$cpus" "$comm"
+            run_of "$p/stat" ;;
         qemu-*|kvm)
             case $seen in *" $pid "*) continue ;; esac
             name=$(tr '\0' '\n' < "$p/cmdline" 2>/dev/null | sed -n '/^-name$/{n;s/^guest=//;s/,,/\x01/g;s/,.*//;s/\x01/,/g;p;q;}')

@@ -9,6 +9,10 @@
 //   T<TAB>TID<TAB>CPUS<TAB>COMM                   threads: /proc/PID/task/TID/comm and its Cpus_allowed_list
 //   K<TAB>PID<TAB>CPUS<TAB>COMM                   a kernel thread outside any guest whose name ties it to
 //                                                 one (legacy "vhost-QEMUPID", "kvm-pit/QEMUPID")
+//   R<TAB>TICKS<TAB>CPU                           the thread of the T or K record just before it: its CPU time
+//                                                 (utime + stime, clock ticks) and the CPU it last ran on
+//   U<TAB>UPTIME<TAB>HZ                           the clock of those CPU times: seconds since boot when the read
+//                                                 began, and clock ticks per second
 //   S<TAB>REASON<TAB>NAME                         a guest that was skipped: "ended" (its process ended before the
 //                                                 read), "no-pid" (its pid file holds no process id)
 //   E<TAB>CODE                                    a problem of the read as a whole: "no-pid-access" (libvirt's pid
@@ -23,6 +27,10 @@ export interface RawThread {
     tid: number;
     cpus: number[];
     comm: string;
+    /** CPU time so far, utime + stime in clock ticks (the reader's R record) */
+    ticks?: number;
+    /** the CPU it last ran on */
+    lastCpu?: number;
 }
 
 /** libvirt's two QEMU connections: qemu:///system, and the logged-in user's own qemu:///session */
@@ -44,13 +52,15 @@ export interface Snapshot {
     kernelThreads: RawThread[];
     skipped: { name: string; reason: SkipReason; connection: Connection }[];
     problems: SnapshotProblem[];
+    /** when the read began (seconds since boot) and the clock ticks per second of the threads' CPU times */
+    clock?: { uptime: number; hz: number };
 }
 
 /** why a guest's threads are missing; "other" for a reason this page does not know (a newer reader's) */
 export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
 const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
 
-export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory";
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock";
 
 export type SnapshotProblem =
     | { kind: "not-a-snapshot" }
@@ -90,6 +100,7 @@ export function snapshotMerge(system: Snapshot, session: Snapshot): Snapshot {
         kernelThreads: [...system.kernelThreads, ...session.kernelThreads.filter(t => !tids.has(t.tid))],
         skipped: [...system.skipped.filter(s => s.connection === "system"), ...session.skipped.filter(s => s.connection === "session")],
         problems: [...system.problems, ...session.problems],
+        clock: system.clock ?? session.clock,
     };
 }
 
@@ -101,6 +112,7 @@ export function snapshotParse(text: string): Snapshot {
         return snap;
     }
     let current: SnapshotGuest | null = null;
+    let lastThread: RawThread | null = null;
     let connection: Connection = "system";
     const bad = (n: number, record: MalformedRecord) =>
         snap.problems.push({ kind: "malformed", line: n + 1, record });
@@ -114,6 +126,8 @@ export function snapshotParse(text: string): Snapshot {
         const n = i + 1;
         if (line === "") return;
         const f = line.split("\t");
+        const previousThread = lastThread;
+        lastThread = null;
         switch (f[0]) {
         case "G":
             if (f.length < 3 || !/^\d+$/.test(f[1]!)) { bad(n, "guest"); current = null; return }
@@ -129,6 +143,7 @@ export function snapshotParse(text: string): Snapshot {
             const t = thread(f, n);
             if (t && current) current.threads.push(t);
             else if (t) bad(n, "orphan-thread");
+            lastThread = current ? t : null;
             return;
         }
         case "M":
@@ -139,8 +154,19 @@ export function snapshotParse(text: string): Snapshot {
         case "K": {
             const t = thread(f, n);
             if (t) snap.kernelThreads.push(t);
+            lastThread = t;
             return;
         }
+        case "R":
+            // the CPU time and last CPU of the thread just before
+            if (f.length < 3 || !/^\d+$/.test(f[1]!) || !/^\d+$/.test(f[2]!) || !previousThread) { bad(n, "run"); return }
+            previousThread.ticks = Number(f[1]);
+            previousThread.lastCpu = Number(f[2]);
+            return;
+        case "U":
+            if (f.length < 3 || !/^\d+(\.\d+)?$/.test(f[1]!) || !/^[1-9]\d*$/.test(f[2]!)) { bad(n, "clock"); return }
+            snap.clock = { uptime: Number(f[1]), hz: Number(f[2]) };
+            return;
         case "S":
             if (f.length < 3) { bad(n, "skipped"); return }
             snap.skipped.push({ name: f.slice(2).join("\t"), reason: SKIP_REASONS.includes(f[1]!) ? f[1] as SkipReason : "other", connection });

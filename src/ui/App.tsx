@@ -158,7 +158,7 @@ export const App = () => {
             {shownRows.length === 0
                 ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>
                 : <GuestsTable host={data.host.topology} rows={shownRows} policy={policy.kind} selected={selected}
-                               onSelect={setSelected} threadsNote={threadsNote}
+                               onSelect={setSelected} threadsNote={threadsNote} history={threads.history}
                                alignState={alignState} onAlign={setAligning} placeState={placeState} onPlace={setPlacing} />}
         </>
     );

@@ -9,7 +9,7 @@ import { cpusetFormat } from "../model/cpuset";
 import type { GuestProblem } from "../model/guest";
 import { VERDICT_ORDER, type GroupPlacement, type GuestPlacement } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
-import type { GuestThread } from "../model/threads";
+import type { GuestThread, Snapshot } from "../model/threads";
 import type { HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
 import { guestProblemText, nodesText, sizeText, stateText } from "./words";
@@ -43,6 +43,8 @@ interface Props {
     onSelect: (key: string | null) => void;
     /** why threads are missing for running guests, when the reader said */
     threadsNote: string | null;
+    /** the last /proc reads, for CPU % and where the threads ran */
+    history: readonly Snapshot[];
     /** whether "Align" is possible for a row, and why not */
     alignState: (row: GuestRow) => { enabled: boolean; reason: string };
     onAlign: (row: GuestRow) => void;
@@ -54,13 +56,13 @@ interface Props {
 /** verdicts that placing the guest fixes: "Place" is the row's suggested action for them */
 const PLACE_VERDICTS = new Set(["vcpus-unpinned", "vcpus-span", "shares-cpus"]);
 
-const COLUMNS = 8;
+const COLUMNS = 9;
 
-/** "memory: 97% local", "memory: node 3" (measured, vCPUs unpinned), or what numatune allows */
+/** "97% local", "node 3" (measured, vCPUs unpinned), or what numatune allows */
 function memoryCellText(p: GuestPlacement): string {
-    if (p.memory && p.memory.local !== null) return format(_("memory: $0% local"), Math.round(100 * p.memory.local));
-    if (p.memory) return format(_("memory: $0"), nodesText([...p.memory.byNode].filter(([, k]) => k > 0).map(([n]) => n).sort((a, b) => a - b)));
-    return p.memoryNodes ? format(_("memory: $0"), nodesText(p.memoryNodes)) : _("memory: any node");
+    if (p.memory && p.memory.local !== null) return format(_("$0% local"), Math.round(100 * p.memory.local));
+    if (p.memory) return nodesText([...p.memory.byNode].filter(([, k]) => k > 0).map(([n]) => n).sort((a, b) => a - b));
+    return p.memoryNodes ? nodesText(p.memoryNodes) : _("any node");
 }
 
 /** "node 0: 12 MiB, node 3: 52 MiB", the measured memory of a running guest per node */
@@ -77,8 +79,8 @@ const guestProblems = (row: GuestRow): GuestProblem[] => {
  *  select the row and cancel the button's default action. */
 const keepKeysInCell = (e: React.KeyboardEvent) => e.stopPropagation();
 
-type SortKey = "name" | "state" | "vcpus" | "emulatorCpus" | "workers" | "verdict";
-const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "emulatorCpus", "workers", "verdict"];
+type SortKey = "name" | "state" | "vcpus" | "emulatorCpus" | "workers" | "memory" | "verdict";
+const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "emulatorCpus", "workers", "memory", "verdict"];
 
 function sortValue(r: GuestRow, key: SortKey): string | number {
     switch (key) {
@@ -86,12 +88,14 @@ function sortValue(r: GuestRow, key: SortKey): string | number {
     case "state": return stateText(r.guest.state);
     case "vcpus": return r.placement.vcpus.cpus[0] ?? -1;
     case "emulatorCpus": return r.placement.emulator.cpus[0] ?? -1;
-    case "workers": return (r.placement.kernel?.nodes[0] ?? -1) * 10000 + (r.placement.memoryNodes?.[0] ?? -1);
+    case "workers": return r.placement.kernel?.nodes[0] ?? -1;
+    // the least local first; guests whose memory was not measured after all, by what numatune allows
+    case "memory": return r.placement.memory?.local ?? 2 + (r.placement.memoryNodes?.[0] ?? -1) / 10000;
     case "verdict": return VERDICT_ORDER.indexOf(r.placement.verdict.kind);
     }
 }
 
-export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote, alignState, onAlign, placeState, onPlace }: Props) => {
+export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote, history, alignState, onAlign, placeState, onPlace }: Props) => {
     const [expanded, setExpanded] = useState<Set<string>>(new Set());
     const [sortBy, setSortBy] = useState<{ index: number; direction: "asc" | "desc" }>({ index: 0, direction: "asc" });
     const key = SORT_KEYS[sortBy.index] ?? "name";
@@ -119,8 +123,9 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                     <Th modifier="wrap" sort={sort(1)}>{_("State")}</Th>
                     <Th modifier="wrap" sort={sort(2)}>{_("vCPUs")}</Th>
                     <Th modifier="wrap" sort={sort(3)}>{_("Emulator CPUs")}</Th>
-                    <Th modifier="wrap" sort={sort(4)}>{_("vhost, memory")}</Th>
-                    <Th modifier="wrap" sort={sort(5)}>{_("Verdict")}</Th>
+                    <Th modifier="wrap" sort={sort(4)}>{_("vhost")}</Th>
+                    <Th modifier="wrap" sort={sort(5)}>{_("Memory")}</Th>
+                    <Th modifier="wrap" sort={sort(6)}>{_("Verdict")}</Th>
                     <Th screenReaderText={_("Actions")} />
                 </Tr>
             </Thead>
@@ -157,15 +162,16 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                 <GroupCell group={placement.vcpus} unpinnedText={_("any CPU")} count={guest.config.vcpuCurrent} />
                             </Td>
                             <Td dataLabel={_("Emulator CPUs")}><GroupCell group={placement.emulator} unpinnedText={_("any CPU")} /></Td>
-                            <Td dataLabel={_("vhost, memory")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}
-                                data-memory={placement.memoryNodes?.join(",") ?? ""}>
-                                <span title={_("Where the kernel workers (vhost) may run")}>{placement.kernel ? nodesText(placement.kernel.nodes) : "—"}</span>
-                                <br />
-                                <small title={placement.memory ? _("Where the memory is (the kernel's count), against the vCPUs' nodes") : _("Where the memory may be (numatune)")}
-                                       data-testid="memory-cell" data-local={placement.memory?.local != null ? Math.round(100 * placement.memory.local) : ""}
-                                       data-kib={placement.memory ? [...placement.memory.byNode].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${n}:${k}`).join(",") : ""}>
+                            <Td dataLabel={_("vhost")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}
+                                title={_("Where the kernel workers (vhost) may run")}>
+                                {placement.kernel ? nodesText(placement.kernel.nodes) : "—"}
+                            </Td>
+                            <Td dataLabel={_("Memory")} data-memory={placement.memoryNodes?.join(",") ?? ""}
+                                title={placement.memory ? _("Where the memory is (the kernel's count), against the vCPUs' nodes") : _("Where the memory may be (numatune)")}>
+                                <span data-testid="memory-cell" data-local={placement.memory?.local != null ? Math.round(100 * placement.memory.local) : ""}
+                                      data-kib={placement.memory ? [...placement.memory.byNode].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${n}:${k}`).join(",") : ""}>
                                     {memoryCellText(placement)}
-                                </small>
+                                </span>
                             </Td>
                             <Td dataLabel={_("Verdict")}>
                                 <Tooltip content={findingSentence(placement.verdict, policy)}>
@@ -201,7 +207,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                             </p>
                                         )}
                                         {threads
-                                            ? <ThreadsTable host={host} threads={threads} placement={placement} />
+                                            ? <ThreadsTable host={host} threads={threads} placement={placement} history={history} guest={guest} />
                                             : <p className="np-note">{guest.state === "shutoff"
                                                 ? _("The guest is shut off: it has no threads.")
                                                 : (threadsNote ?? _("Reading the threads…"))}</p>}

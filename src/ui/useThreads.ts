@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SpawnTimeout, hostSpawnCount } from "../host/spawn";
 import { threadsAdminSet, threadsRead } from "../host/threads";
+import { RUN_HISTORY } from "../model/cputime";
 import { snapshotMemoryCarry, type Snapshot } from "../model/threads";
 
 export const THREADS_REFRESH_MS = 3000;
@@ -13,6 +14,8 @@ export type ThreadsError = { kind: "timeout"; seconds: number } | { kind: "faile
 
 export interface ThreadsState {
     snapshot: Snapshot | null;
+    /** the last reads, oldest first, the latest last: CPU % and where threads ran come from them */
+    history: readonly Snapshot[];
     error: ThreadsError | null;
     refreshes: number;
     spawns: number;
@@ -21,7 +24,7 @@ export interface ThreadsState {
 /** admin: the page's administrative access (the reader runs as root only with it, and never over the user's files) */
 export function useThreads(admin: boolean | null): ThreadsState & { refresh: () => void } {
     useEffect(() => threadsAdminSet(admin), [admin]);
-    const [state, setState] = useState<ThreadsState>({ snapshot: null, error: null, refreshes: 0, spawns: 0 });
+    const [state, setState] = useState<ThreadsState>({ snapshot: null, history: [], error: null, refreshes: 0, spawns: 0 });
     const running = useRef(false);
     const again = useRef(false);
     const alive = useRef(true);
@@ -43,7 +46,11 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
         ).then(({ snapshot, error }) => {
             running.current = false;
             if (!alive.current) return;
-            setState(s => ({ snapshot: snapshot ?? s.snapshot, error, refreshes: s.refreshes + 1, spawns: hostSpawnCount() }));
+            setState(s => ({
+                snapshot: snapshot ?? s.snapshot,
+                history: snapshot ? [...s.history, snapshot].slice(-RUN_HISTORY) : s.history,
+                error, refreshes: s.refreshes + 1, spawns: hostSpawnCount(),
+            }));
             if (again.current) { again.current = false; refresh() }
         });
     }, []);

@@ -1,7 +1,8 @@
-// Issue 15, memory per node, on the local lab (one node): the page's per-node memory of each running demo guest
-// against the test's own sum of /proc/PID/numa_maps (its own memory: pages times their size), within 5%.
+// Issue 15 on the local lab (one node): the page's per-node memory of each running demo guest against the test's own
+// sum of /proc/PID/numa_maps (its own memory: pages times their size), within 5%; each thread's CPU time and last
+// CPU against /proc/PID/task/TID/stat read just before and after the page's reads.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 // @ts-expect-error: plain JS helper shared with the screenshot script
 import { browserOpen } from "../browser.mjs";
 import type { Frame } from "playwright-core";
@@ -22,6 +23,21 @@ function numaMaps(guest: string): Map<number, number> {
     return out;
 }
 
+/** tid -> [utime + stime, last CPU, allowed CPUs] of a guest's threads, from /proc (fields after the last ") ") */
+function stats(guest: string): Map<number, { ticks: number; cpu: number; allowed: string }> {
+    const pid = readFileSync(`/run/libvirt/qemu/${guest}.pid`, "utf8").trim();
+    const out = new Map<number, { ticks: number; cpu: number; allowed: string }>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(") ") + 2).trim().split(" ");
+        const allowed = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8"))![1]!;
+        out.set(Number(tid), { ticks: Number(f[11]) + Number(f[12]), cpu: Number(f[36]), allowed });
+    }
+    return out;
+}
+
+const refreshes = async () => Number(await frame.getAttribute("[data-page-status]", "data-refreshes"));
+
 beforeAll(async () => {
     b = await browserOpen();
     frame = await pageOpen(b);
@@ -39,10 +55,45 @@ describe("memory per node", () => {
             expect([...shown.keys()], guest).toEqual([...truth.keys()]);
             for (const [node, kib] of truth) expect(Math.abs(shown.get(node)! - kib) / kib, `${guest} node ${node}`).toBeLessThan(0.05);
             expect(await cell.getAttribute("data-local")).toBe("100");
-            expect(await cell.textContent()).toBe("memory: 100% local");
+            expect(await cell.textContent()).toBe("100% local");
         }
         // the details say it per node
         await frame.click(`tr[data-guest="demo-aligned"] button[id^="threads"]`);
         expect(await frame.textContent(`tr[data-threads-of="demo-aligned"] [data-testid=memory-by-node]`)).toMatch(/^Memory \(the kernel's count\): node 0: \d+ MiB; numatune: any node\.$/);
+    });
+
+    it("shows each thread's CPU time and the CPU it last ran on as /proc has them, and where each group ran", async () => {
+        const guest = "demo-aligned";
+        const threads = `tr[data-threads-of="${guest}"] tr[data-tid]`;
+        if (!await frame.isVisible(threads)) await frame.click(`tr[data-guest="${guest}"] button[id^="threads"]`);
+        const before = stats(guest);
+        // three more reads: the last two (the CPU % between them) both began after "before"
+        const start = await refreshes();
+        await frame.waitForFunction(n => Number(document.querySelector("[data-page-status]")?.getAttribute("data-refreshes")) >= n, start + 3, { timeout: 60000 });
+        const shown = await frame.$$eval(threads, rows => rows.map(r => ({
+            tid: Number(r.getAttribute("data-tid")), ticks: r.getAttribute("data-ticks"), cpu: r.getAttribute("data-last-cpu"), percent: r.getAttribute("data-cpu-percent"),
+            text: [...r.querySelectorAll("td")].slice(-2).map(td => td.textContent),
+        })));
+        const after = stats(guest);
+        // QEMU starts and ends worker threads now and then: those that lived throughout must all be shown
+        const throughout = [...after.keys()].filter(tid => before.has(tid));
+        expect(throughout.filter(tid => !shown.some(t => t.tid === tid))).toEqual([]);
+        for (const t of shown) {
+            const b0 = before.get(t.tid), a1 = after.get(t.tid);
+            if (!b0 || !a1) continue;
+            expect(Number(t.ticks), `thread ${t.tid}: CPU time between two reads of /proc`).toBeGreaterThanOrEqual(b0.ticks);
+            expect(Number(t.ticks), `thread ${t.tid}`).toBeLessThanOrEqual(a1.ticks);
+            // a thread pinned to one CPU last ran there; any other on one of its CPUs
+            if (/^\d+$/.test(a1.allowed)) expect(t.cpu, `thread ${t.tid}`).toBe(a1.allowed);
+            else expect(["0", "1"], `thread ${t.tid}`).toContain(t.cpu);
+            expect(t.text[1]).toBe(`CPU ${t.cpu} (node 0)`);
+            // a thread that used no CPU time at all meanwhile shows 0%
+            expect(t.percent, `thread ${t.tid}`).not.toBe("");
+            if (a1.ticks === b0.ticks) expect([t.percent, t.text[0]]).toEqual(["0", "0%"]);
+            else expect(Number(t.percent)).toBeGreaterThanOrEqual(0);
+        }
+        // demo-aligned's vCPUs and emulator threads are all pinned to CPU 1, on the lab's one node
+        expect(await frame.textContent(`tr[data-threads-of="${guest}"] [data-testid=run-shares]`))
+            .toMatch(/^Where they last ran, sampled at each read over the last \d+ s: vCPUs 100% on node 0; emulator threads 100% on node 0\.$/);
     });
 });

@@ -12,6 +12,12 @@ let root: string;
 /** PF_KTHREAD and the flags of an ordinary process, as /proc/PID/stat shows them (field 9) */
 const KTHREAD_FLAGS = 0x208040, PROCESS_FLAGS = 0x400100;
 
+/** a thread's /proc/PID/task/TID/stat as the kernel prints it (fs/proc/array.c): 52 fields, the name in
+ *  parentheses as it is (spaces and parentheses too), utime and stime fields 14 and 15, the last CPU field 39 */
+const statOf = (tid: number, comm: string, utime: number, stime: number, cpu: number) =>
+    `${tid} (${comm}) S 1 1 1 0 -1 4194624 10 0 0 0 ${utime} ${stime} 0 0 20 0 4 0 1000 1000000 100 18446744073709551615 ` +
+    `1 1 0 0 0 0 0 4096 0 0 0 0 17 ${cpu} 0 0 0 0 0 0 0 0 0 0 0 0 0\n`;
+
 function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[]; threads?: [number, string, string][]; uid?: number; kthread?: boolean } = {}) {
     const dir = path.join(root, "proc", String(pid));
     fs.mkdirSync(dir, { recursive: true });
@@ -63,6 +69,26 @@ describe("threads-reader.sh", () => {
         expect(withMemory.guests.get("web")!.memory).toEqual(new Map([[0, 2412], [3, 1600], [1, 65536], [2, 400]]));
         // without -m, no memory (and no awk)
         expect(snapshotParse(read()).guests.get("web")!.memory).toBeUndefined();
+    });
+
+    it("reads each thread's CPU time and last CPU from its stat, names with spaces and parentheses included", () => {
+        proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"], [102, "a) b (c) 9 9", "0-7"], [103, "odd", "0-7"]] });
+        const task = (tid: number) => path.join(root, "proc", "100", "task", String(tid), "stat");
+        fs.writeFileSync(task(100), statOf(100, "qemu-system-x86", 120, 30, 5));
+        fs.writeFileSync(task(101), statOf(101, "CPU 0/KVM", 4000, 250, 2));
+        // a name made to look like fields: the ones that count come after the last ") "
+        fs.writeFileSync(task(102), statOf(102, "a) b (c) 9 9", 7, 1, 3));
+        // a stat cut short (or garbled) gives no R record, and the thread still counts
+        fs.writeFileSync(task(103), "103 (odd) S 1 1\n");
+        fs.writeFileSync(path.join(root, "proc", "uptime"), "22641.06 40000.00\n");
+        fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
+        const snap = snapshotParse(read());
+        expect(snap.problems).toEqual([]);
+        expect(snap.clock?.uptime).toBe(22641.06);
+        expect(snap.clock?.hz).toBeGreaterThan(0);
+        expect(snap.guests.get("web")!.threads.map(t => [t.tid, t.comm, t.ticks, t.lastCpu])).toEqual([
+            [100, "qemu-system-x86", 150, 5], [101, "CPU 0/KVM", 4250, 2], [102, "a) b (c) 9 9", 8, 3], [103, "odd", undefined, undefined],
+        ]);
     });
 
     it("with -m, a guest whose numa_maps cannot be read has no memory, and its threads still count", () => {

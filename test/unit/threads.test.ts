@@ -119,6 +119,22 @@ describe("memory per node in the snapshot", () => {
         expect(snap.problems).toEqual([{ kind: "malformed", line: 6, record: "memory" }]);
     });
 
+    it("R records give the thread just before its CPU time and last CPU; U gives the clock; bad ones are reported", () => {
+        const snap = snapshotParse([
+            "numa-placement-snapshot\t1", "U\t100.50\t100",
+            "G\t10\tweb", "T\t10\t0-3\tqemu-system-x86", "R\t42\t3", "T\t11\t1\tCPU 0/KVM", "R\t9000\t1",
+            "K\t77\t0-3\tvhost-10", "R\t5\t0",
+            "R\t1\t1", "T\t12\t1\tCPU 1/KVM", "R\tx\t1", "U\tsoon\t100",
+        ].join("\n"));
+        expect(snap.clock).toEqual({ uptime: 100.5, hz: 100 });
+        expect(snap.guests.get("web")!.threads.map(t => [t.tid, t.ticks, t.lastCpu])).toEqual([[10, 42, 3], [11, 9000, 1], [12, undefined, undefined]]);
+        expect(snap.kernelThreads[0]).toMatchObject({ tid: 77, ticks: 5, lastCpu: 0 });
+        // an R after another R (no thread before it), a malformed R, a malformed U
+        expect(snap.problems).toEqual([
+            { kind: "malformed", line: 10, record: "run" }, { kind: "malformed", line: 12, record: "run" }, { kind: "malformed", line: 13, record: "clock" },
+        ]);
+    });
+
     it("a read without memory keeps the last one for the same process, not for a restarted guest", () => {
         const before = snapshotParse(text("M\t0\t2048\n"));
         expect(snapshotMemoryCarry(before, snapshotParse(text(""))).guests.get("web")!.memory).toEqual(new Map([[0, 2048]]));
