@@ -4,6 +4,8 @@
 // failure; then verify every applied operation, live ones from ONE /proc read for the whole batch and config ones
 // from the saved XML read again; move threads that did not follow when asked, and verify those once more.
 import { threadsAffinitySet } from "../host/affinity";
+import { memoryMigrate } from "../host/memory";
+import { memoryConflicts } from "../model/memoryop";
 import { threadsRead } from "../host/threads";
 import { domainDefine, domainEmulatorPin, domainIOThreadPin, domainNumaSet, domainVcpuPin, domainXmlGet } from "../libvirt/api";
 import { libvirtErrorOf, type LibvirtErrorKind } from "../libvirt/dbus";
@@ -21,7 +23,8 @@ import type { HostTopology } from "../model/topology";
 export const CHANGE_CONCURRENCY = 3;
 
 export interface ChangeError {
-    kind: LibvirtErrorKind | "threads";
+    /** threads, memory: a thread move or a memory move the page spawned */
+    kind: LibvirtErrorKind | "threads" | "memory";
     message: string;
 }
 
@@ -59,12 +62,17 @@ export async function guestReadNow(guest: GuestRef, withSaved: boolean): Promise
     return { live, saved };
 }
 
-/** The guest's threads and QEMU process id in a snapshot; null when it has no process there. */
-function threadsOf(snap: Snapshot | null, guest: GuestRef): { threads: GuestThread[]; pid: number } | null {
+/** The guest's threads, QEMU process id and memory per node (when read) in a snapshot; null when it has no process there. */
+function threadsOf(snap: Snapshot | null, guest: GuestRef): { threads: GuestThread[]; pid: number; memory: Map<number, number> | null } | null {
     const g = snap && snapshotGuests(snap, guest.connection).get(guest.name);
     const threads = snap && guestThreads(snap, guest.name, guest.connection);
-    return g && threads ? { threads, pid: g.pid } : null;
+    return g && threads ? { threads, pid: g.pid, memory: g.memory ?? null } : null;
 }
+
+/** One /proc read for the kernel's side of some operations: the threads of every guest, their memory when asked. */
+const processRead = (ops: ChangeOp[]): Promise<Snapshot | null> | null =>
+    ops.some(o => o.kind === "move-threads" || o.kind === "memory")
+        ? threadsRead({ memory: ops.some(o => o.kind === "memory") }).catch(() => null) : null;
 
 async function opRun(guest: GuestRef, op: ChangeOp, cpuCount: number): Promise<void> {
     const connection = guest.connection, path = guest.path;
@@ -84,6 +92,8 @@ async function opRun(guest: GuestRef, op: ChangeOp, cpuCount: number): Promise<v
     }
     case "move-threads":
         return threadsAffinitySet({ tids: op.threads.map(t => t.tid), cpus: op.after, asRoot: connection === "system" });
+    case "memory":
+        return memoryMigrate({ pid: op.pid, from: op.from, to: op.to, asRoot: connection === "system" });
     }
 }
 
@@ -96,8 +106,8 @@ async function opsRun(guest: GuestRef, ops: ChangeOp[], cpuCount: number): Promi
             await opRun(guest, op, cpuCount);
             results.push({ op, status: "applied" });
         } catch (e) {
-            results.push({ op, status: "failed", error: op.kind === "move-threads"
-                ? { kind: "threads", message: (e as cockpit.BasicError).message ?? String(e) }
+            results.push({ op, status: "failed", error: op.kind === "move-threads" || op.kind === "memory"
+                ? { kind: op.kind === "memory" ? "memory" : "threads", message: (e as cockpit.BasicError).message ?? String(e) }
                 : errorOf(e) });
         }
     }
@@ -116,7 +126,8 @@ async function planApply(plan: ChangePlan, host: HostTopology, snap: Snapshot | 
     const conflicts = planConflicts(plan, now, host, "before");
     const own = threadsOf(snap, plan.guest);
     const moves = threadsConflicts(plan, own?.threads ?? null, own?.pid ?? null, "before");
-    if (conflicts.length || moves.conflicts.length) return { kind: "stale", conflicts: [...conflicts, ...moves.conflicts], now };
+    const memory = memoryConflicts(plan, own?.pid ?? null, own?.memory ?? null, "before");
+    if (conflicts.length || moves.conflicts.length || memory.length) return { kind: "stale", conflicts: [...conflicts, ...moves.conflicts, ...memory], now };
     return { kind: "applied", results: await opsRun(plan.guest, moves.ops, host.cpuCount) };
 }
 
@@ -142,14 +153,16 @@ async function verifyAll(items: { plan: ChangePlan; results: OpResult[]; item: C
     const toCheck = (i: { results: OpResult[]; item: ChangeItem }) =>
         i.results.every(r => r.status === "applied") ? [...appliedOps(i.results), ...i.item.verifyAlso ?? []] : appliedOps(i.results);
     const live = items.some(i => toCheck(i).some(o => o.where === "live"));
-    const snap = live ? await threadsRead().catch(() => null) : null;
+    const memory = items.some(i => toCheck(i).some(o => o.kind === "memory"));
+    const snap = live ? await threadsRead({ memory }).catch(() => null) : null;
     const checks = await pool(items, CHANGE_CONCURRENCY, async i => {
         const plan = i.plan;
         const applied = toCheck(i);
         const saved = applied.some(o => o.where === "config")
             ? await domainXmlGet({ connection: plan.guest.connection, path: plan.guest.path, inactive: true }).then(guestParse, () => null)
             : null;
-        return planVerify(applied, threadsOf(snap, plan.guest)?.threads ?? null, saved, host);
+        const own = threadsOf(snap, plan.guest);
+        return planVerify(applied, own?.threads ?? null, saved, host, own?.memory ?? null);
     });
     return { checks, snap };
 }
@@ -159,8 +172,8 @@ async function verifyAll(items: { plan: ChangePlan; results: OpResult[]; item: C
  * asked and verifies those guests again. One result per item, in order.
  */
 export async function changeRun(items: ChangeItem[], host: HostTopology): Promise<ChangeResult[]> {
-    // plans that move threads are checked against the threads the kernel has now
-    const snap = items.some(i => i.plan.ops.some(o => o.kind === "move-threads")) ? await threadsRead().catch(() => null) : null;
+    // plans that move threads or memory are checked against the threads and memory the kernel has now
+    const snap = await processRead(items.flatMap(i => i.plan.ops));
     const applied = await pool(items, CHANGE_CONCURRENCY, item => planApply(item.plan, host, snap));
     const ran = items.flatMap((item, i) => {
         const a = applied[i]!;
@@ -206,11 +219,13 @@ export async function undoPrepare(plan: ChangePlan, applied: ChangeOp[], host: H
     } catch (e) {
         return { kind: "error", error: errorOf(e) };
     }
-    const snap = applied.some(o => o.kind === "move-threads") ? await threadsRead().catch(() => null) : null;
-    const own = threadsOf(snap, plan.guest);
+    const own = threadsOf(await processRead(applied), plan.guest);
     const moves = threadsConflicts(done, own?.threads ?? null, own?.pid ?? null, "after");
-    const conflicts = [...planConflicts(done, now, host, "after"), ...moves.conflicts];
+    const conflicts = [...planConflicts(done, now, host, "after"), ...moves.conflicts,
+        ...memoryConflicts(done, own?.pid ?? null, own?.memory ?? null, "after")];
     if (conflicts.length) return { kind: "conflict", conflicts };
     const undo = planUndo(plan, moves.ops);
-    return { kind: "ready", ...undo };
+    // a memory move back starts from where the memory is now
+    const ops = undo.plan.ops.map(o => o.kind === "memory" && own?.memory ? { ...o, before: own.memory } : o);
+    return { kind: "ready", plan: { ...undo.plan, ops }, restoredInstead: undo.restoredInstead };
 }

@@ -5,6 +5,8 @@
 // the guest no longer has what the plan set). See doc/architecture.md, "The change engine".
 import { cpusetEqual, cpusetFormat } from "./cpuset";
 import { guestEffective, type GuestConfig } from "./guest";
+import { MEMORY_MOVED_SHARE, memoryOff } from "./memoryop";
+import { memtuneEqual, memtuneOf } from "./numatune";
 import type { Memtune } from "./place";
 import type { Connection, GuestThread } from "./threads";
 import type { HostTopology } from "./topology";
@@ -29,26 +31,23 @@ export type ChangeOp =
     /** the memory binding of the saved config (<numatune>): MEMTUNE_NONE when there is none */
     | { kind: "numatune"; where: "config"; before: Memtune; after: Memtune }
     /** sched_setaffinity on threads libvirt does not move; each thread remembers its own CPUs before */
-    | { kind: "move-threads"; where: "live"; pid: number; threads: { tid: number; before: number[] }[]; after: number[] };
+    | { kind: "move-threads"; where: "live"; pid: number; threads: { tid: number; before: number[] }[]; after: number[] }
+    /** migrate_pages(2) on the guest's QEMU process (migratepages): its memory on `from` moved to `to`, the n-th node
+     *  of one to the n-th of the other, round again when `to` is shorter (memoryMoveTargets); `before`: KiB per node
+     *  when the plan was made */
+    | MemoryOp;
+
+export interface MemoryOp {
+    kind: "memory";
+    where: "live";
+    pid: number;
+    from: number[];
+    to: number[];
+    before: Map<number, number>;
+}
 
 export type PinKind = "emulator" | "iothread" | "vcpu";
 export type PinChangeOp = Extract<ChangeOp, { kind: PinKind }>;
-
-/** No <numatune>: the guest's memory goes where the kernel puts it. */
-export const MEMTUNE_NONE: Memtune = { mode: "none", nodeset: [], memnodes: [] };
-
-/** libvirt's numatune of a config as the change engine compares it. */
-export function memtuneOf(config: GuestConfig): Memtune {
-    const nt = config.numatune;
-    if (!nt) return MEMTUNE_NONE;
-    return { mode: nt.mode, nodeset: nt.nodeset ?? [], memnodes: nt.memnodes.map(m => ({ cellid: m.cellid, mode: m.mode, nodeset: m.nodeset })) };
-}
-
-/** "restrictive:1" or "strict:1-2;0=strict:1;1=strict:2": for comparing, and for tests (data-target) */
-export const memtuneKey = (m: Memtune): string => [`${m.mode}:${cpusetFormat(m.nodeset)}`,
-    ...[...m.memnodes].sort((x, y) => x.cellid - y.cellid).map(n => `${n.cellid}=${n.mode}:${cpusetFormat(n.nodeset)}`)].join(";");
-
-export const memtuneEqual = (a: Memtune, b: Memtune): boolean => memtuneKey(a) === memtuneKey(b);
 
 /** A binding with per-cell memnodes (or none at all) cannot be written with SetNumaParameters: the XML is edited. */
 export const memtuneNeedsXml = (op: Extract<ChangeOp, { kind: "numatune" }>): boolean =>
@@ -90,6 +89,7 @@ export function opCommands(op: ChangeOp, guest: GuestRef): string[][] {
         return [["virt-xml", ...conn, guest.name, "--edit", "--numatune", `clearxml=yes,${sub.join(",")}`]];
     }
     case "move-threads": return op.threads.map(t => ["taskset", "-pc", cpusetFormat(op.after), String(t.tid)]);
+    case "memory": return [["migratepages", String(op.pid), cpusetFormat(op.from), cpusetFormat(op.to)]];
     }
 }
 
@@ -126,7 +126,7 @@ export interface Conflict {
 export function planConflicts(plan: ChangePlan, now: GuestNow, host: HostTopology, expect: "before" | "after"): Conflict[] {
     const out: Conflict[] = [];
     for (const op of plan.ops) {
-        if (op.kind === "move-threads") continue;
+        if (op.kind === "move-threads" || op.kind === "memory") continue;
         if (op.kind === "numatune") {
             const found = now.saved ? memtuneOf(now.saved) : null;
             if (!found || !memtuneEqual(found, op[expect])) out.push({ op, expected: op[expect], found });
@@ -187,6 +187,8 @@ export function planUndo(plan: ChangePlan, applied: ChangeOp[]): { plan: ChangeP
             continue;
         }
         if (op.kind === "numatune") { ops.push({ ...op, before: op.after, after: op.before }); continue }
+        // the memory back to the nodes it came from (undoPrepare fills in where it is now)
+        if (op.kind === "memory") { ops.push({ ...op, from: op.to, to: op.from, before: new Map() }); continue }
         ops.push({ ...op, before: op.after, beforePinned: true, after: op.before });
         if (!op.beforePinned) restoredInstead.push(op);
     }
@@ -195,9 +197,10 @@ export function planUndo(plan: ChangePlan, applied: ChangeOp[]): { plan: ChangeP
 
 export type OpCheck =
     /** threads: the threads found where the operation put them (none for the saved config) */
-    | { op: ChangeOp; status: "verified"; threads: GuestThread[] }
+    /** memory: for a memory move, the guest's memory per node after it (KiB) */
+    | { op: ChangeOp; status: "verified"; threads: GuestThread[]; memory?: Map<number, number> }
     /** the kernel or the re-read XML shows something else: the threads (live) or the saved value (config) */
-    | { op: ChangeOp; status: "mismatch"; threads: GuestThread[]; saved: OpValue | null }
+    | { op: ChangeOp; status: "mismatch"; threads: GuestThread[]; saved: OpValue | null; memory?: Map<number, number> }
     /** nothing to check against: the threads or the saved XML could not be read */
     | { op: ChangeOp; status: "not-verified" };
 
@@ -211,7 +214,7 @@ export function opThreads(op: ChangeOp, threads: GuestThread[]): GuestThread[] {
     case "emulator": return emulatorGroupThreads(threads);
     case "iothread": return threads.filter(t => t.role.kind === "iothread" && t.role.id === op.id);
     case "vcpu": return threads.filter(t => t.role.kind === "vcpu" && t.role.index === op.id);
-    case "numatune": return [];
+    case "numatune": case "memory": return [];
     case "move-threads": return threads.filter(t => op.threads.some(x => x.tid === t.tid));
     }
 }
@@ -222,8 +225,17 @@ export function opThreads(op: ChangeOp, threads: GuestThread[]): GuestThread[] {
  * XML read again after the change. Threads that a move operation placed are
  * checked by that operation.
  */
-export function planVerify(applied: ChangeOp[], threads: GuestThread[] | null, saved: GuestConfig | null, host: HostTopology): OpCheck[] {
+export function planVerify(applied: ChangeOp[], threads: GuestThread[] | null, saved: GuestConfig | null, host: HostTopology,
+                           memory: Map<number, number> | null = null): OpCheck[] {
     return applied.map(op => {
+        if (op.kind === "memory") {
+            // the guest's memory per node read again: at most 10% may stay off the target nodes (pages the kernel
+            // could not move, or memory allocated meanwhile); what stayed is reported
+            if (!memory) return { op, status: "not-verified" };
+            const off = memoryOff(memory, op.to);
+            return off.offKiB <= (1 - MEMORY_MOVED_SHARE) * off.totalKiB
+                ? { op, status: "verified", threads: [], memory } : { op, status: "mismatch", threads: [], saved: null, memory };
+        }
         if (op.kind === "numatune") {
             if (!saved) return { op, status: "not-verified" };
             const found = memtuneOf(saved);

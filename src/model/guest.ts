@@ -42,6 +42,8 @@ export interface GuestConfig {
     cells: { id: number; cpus: number[]; memoryKiB: number | null }[];
     /** the guest's memory (<currentMemory>, else <memory>), KiB; null when the XML gives none */
     memoryKiB: number | null;
+    /** <memoryBacking><hugepages>: the guest's memory is in huge pages */
+    hugepages: boolean;
     /** <cpu><topology threads>: vCPUs per guest core (1 when not said) */
     threadsPerCore: number;
     /** parts of the XML the page could not take as they are: left out, or bounded (see GuestProblem) */
@@ -124,6 +126,7 @@ export function guestParse(xml: string): GuestConfig {
         iothreadIds, iothreadpins, numatune, cells, problems,
         memoryKiB: kibOf(child(root, "currentMemory")) ?? kibOf(child(root, "memory")),
         threadsPerCore: threads !== null && threads >= 1 && threads <= 8 ? threads : 1,
+        hugepages: child(root, "memoryBacking", "hugepages") !== null,
     };
 }
 

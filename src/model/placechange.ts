@@ -2,7 +2,8 @@
 // a vcpupin per vCPU that is not already there, the emulator threads and I/O threads per the page's policy around
 // the new vCPUs, and the memory binding of the saved config (numatune: it applies at the guest's next start; the
 // memory of a running guest is not moved here). Pins already in place are left out of the plan.
-import { memtuneEqual, memtuneOf, type ChangeOp, type ChangePlan, type GuestRef, type Where } from "./change";
+import { memtuneEqual, memtuneOf } from "./numatune";
+import { type ChangeOp, type ChangePlan, type GuestRef, type Where } from "./change";
 import { cpusetEqual, cpusetUnion } from "./cpuset";
 import { guestEffective, type GuestConfig, type EffectiveSet } from "./guest";
 import type { Placement } from "./place";

@@ -4,6 +4,7 @@ import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { AlignAllDialog, type BatchItem } from "./AlignAllDialog";
 import { AlignDialog, alignOpsFor, planFor, type Applied } from "./AlignDialog";
+import { MoveMemoryDialog } from "./MoveMemoryDialog";
 import { PlaceDialog } from "./PlaceDialog";
 import { PlanHostDialog, type HostPlanGuest } from "./PlanHostDialog";
 import { refusalText } from "./changeText";
@@ -15,7 +16,7 @@ import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Pa
 import { alignLiveCheck } from "../model/align";
 import { contentionCompute, contentionOverlaps, type CpuContention } from "../model/contention";
 import { mapRoles } from "../model/hostmap";
-import { placementCompute } from "../model/placement";
+import { MEMORY_OFF_THRESHOLD, placementCompute } from "../model/placement";
 import { guestIsActive } from "../model/guest";
 import { guestThreads, snapshotGuests } from "../model/threads";
 import type { VerdictKind } from "../model/placement";
@@ -37,6 +38,10 @@ import { useThreads } from "./useThreads";
  *  them: localStorage "numa-placement-counters" = "1" (test/browser.mjs sets it in every browser it starts). */
 const COUNTERS = (() => { try { return window.localStorage.getItem("numa-placement-counters") === "1" } catch { return false } })();
 
+/** the guest's QEMU process id: its main thread's */
+const mainPid = (row: GuestRow): number | null =>
+    row.threads?.find(t => t.role.kind === "emulator" && t.role.main)?.tid ?? null;
+
 export const App = () => {
     const data = usePageData();
     const admin = usePermission();
@@ -53,6 +58,7 @@ export const App = () => {
     const [aligningAll, setAligningAll] = useState<BatchItem[] | null>(null);
     const [undoing, setUndoing] = useState<UndoItem[] | null>(null);
     const [placing, setPlacing] = useState<GuestRow | null>(null);
+    const [moving, setMoving] = useState<GuestRow | null>(null);
     // the guests as they were when "Plan the host" was pressed
     const [planning, setPlanning] = useState<HostPlanGuest[] | null>(null);
     const guests = data.status === "ready" ? data.guests : null;
@@ -113,6 +119,12 @@ export const App = () => {
         if (row.guest.state === "other") return { enabled: false, reason: _("The guest is in a state that cannot be pinned.") };
         return { enabled: true, reason: _("Choose where the vCPUs, the emulator threads and the memory go: on one node, with CPUs of their own.") };
     };
+    const moveState = (row: GuestRow): { shown: boolean; enabled: boolean; reason: string } => {
+        const m = row.placement.memory;
+        const shown = row.guest.state === "running" && m !== null && m.local !== null && m.local < 1 - MEMORY_OFF_THRESHOLD && mainPid(row) !== null;
+        if (admin !== true && row.guest.connection === "system") return { shown, enabled: false, reason: _("Moving memory needs administrative access: turn it on in the top bar.") };
+        return { shown, enabled: true, reason: _("Move the memory to the vCPUs' nodes while the guest runs, and keep it there.") };
+    };
     // "Align all" acts on the guests shown: filter first to align a subset
     const batch: BatchItem[] = host
         ? shownRows.flatMap(row => {
@@ -159,7 +171,8 @@ export const App = () => {
                 ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>
                 : <GuestsTable host={data.host.topology} rows={shownRows} policy={policy.kind} selected={selected}
                                onSelect={setSelected} threadsNote={threadsNote} history={threads.history}
-                               alignState={alignState} onAlign={setAligning} placeState={placeState} onPlace={setPlacing} />}
+                               alignState={alignState} onAlign={setAligning} placeState={placeState} onPlace={setPlacing}
+                               moveState={moveState} onMove={setMoving} />}
         </>
     );
 
@@ -221,6 +234,10 @@ export const App = () => {
                     {host && aligning && (
                         <AlignDialog row={aligning} host={host} initialPolicy={viewPolicy}
                                      onClose={() => setAligning(null)} onApplied={onApplied} />
+                    )}
+                    {data.status === "ready" && moving?.placement.memory && mainPid(moving) !== null && (
+                        <MoveMemoryDialog row={moving} pid={mainPid(moving)!} memory={moving.placement.memory.byNode} host={data.host}
+                                          onClose={() => setMoving(null)} onApplied={onApplied} />
                     )}
                     {data.status === "ready" && placing && (
                         <PlaceDialog row={placing} host={data.host} contention={contention} initialPolicy={viewPolicy}

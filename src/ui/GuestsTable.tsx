@@ -12,7 +12,7 @@ import type { PolicyKind } from "../model/policy";
 import type { GuestThread, Snapshot } from "../model/threads";
 import type { HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
-import { guestProblemText, nodesText, sizeText, stateText } from "./words";
+import { guestProblemText, memoryByNodeText, nodesText, stateText } from "./words";
 import { ThreadsTable } from "./ThreadsTable";
 import { findingSentence, verdictLabel } from "./verdictText";
 
@@ -50,6 +50,9 @@ interface Props {
     onAlign: (row: GuestRow) => void;
     /** whether "Place" is possible for a row, and why not */
     placeState: (row: GuestRow) => { enabled: boolean; reason: string };
+    /** "Move memory": shown for a running guest with memory off its vCPUs' nodes */
+    moveState: (row: GuestRow) => { shown: boolean; enabled: boolean; reason: string };
+    onMove: (row: GuestRow) => void;
     onPlace: (row: GuestRow) => void;
 }
 
@@ -65,9 +68,6 @@ function memoryCellText(p: GuestPlacement): string {
     return p.memoryNodes ? nodesText(p.memoryNodes) : _("any node");
 }
 
-/** "node 0: 12 MiB, node 3: 52 MiB", the measured memory of a running guest per node */
-const memoryByNodeText = (m: NonNullable<GuestPlacement["memory"]>): string =>
-    [...m.byNode].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${nodesText([n])}: ${sizeText(k)}`).join(", ");
 
 /** the problems of the XML the row shows, live and saved, each once */
 const guestProblems = (row: GuestRow): GuestProblem[] => {
@@ -95,7 +95,7 @@ function sortValue(r: GuestRow, key: SortKey): string | number {
     }
 }
 
-export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote, history, alignState, onAlign, placeState, onPlace }: Props) => {
+export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNote, history, alignState, onAlign, placeState, onPlace, moveState, onMove }: Props) => {
     const [expanded, setExpanded] = useState<Set<string>>(new Set());
     const [sortBy, setSortBy] = useState<{ index: number; direction: "asc" | "desc" }>({ index: 0, direction: "asc" });
     const key = SORT_KEYS[sortBy.index] ?? "name";
@@ -134,6 +134,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                 const label = verdictLabel(placement.verdict.kind, policy);
                 const align = alignState(row);
                 const place = placeState(row);
+                const move = moveState(row);
                 const isExpanded = expanded.has(guest.key);
                 return (
                     <Tbody key={guest.key} isExpanded={isExpanded}>
@@ -172,6 +173,15 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                       data-kib={placement.memory ? [...placement.memory.byNode].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${n}:${k}`).join(",") : ""}>
                                     {memoryCellText(placement)}
                                 </span>
+                                {move.shown && (
+                                    <><br /><Tooltip content={move.reason}>
+                                        <Button variant="link" isInline size="sm" isAriaDisabled={!move.enabled} data-testid="move-memory" data-enabled={move.enabled}
+                                                aria-label={format(_("Move the memory of $0"), guest.name)} onClick={() => move.enabled && onMove(row)}
+                                                onKeyDown={keepKeysInCell}>
+                                            {_("Move memory")}
+                                        </Button>
+                                    </Tooltip></>
+                                )}
                             </Td>
                             <Td dataLabel={_("Verdict")}>
                                 <Tooltip content={findingSentence(placement.verdict, policy)}>
@@ -202,7 +212,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                     <ExpandableRowContent>
                                         {placement.memory && (
                                             <p className="np-note" data-testid="memory-by-node">
-                                                {format(_("Memory (the kernel's count): $0; numatune: $1."), memoryByNodeText(placement.memory),
+                                                {format(_("Memory (the kernel's count): $0; numatune: $1."), memoryByNodeText(placement.memory.byNode),
                                                         placement.memoryNodes ? nodesText(placement.memoryNodes) : _("any node"))}
                                             </p>
                                         )}

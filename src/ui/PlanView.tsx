@@ -7,11 +7,13 @@ import { ClipboardCopy } from "@patternfly/react-core/dist/esm/components/Clipbo
 import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { OpResult } from "../change/engine";
-import { commandText, memtuneKey, opCommands, type ChangeOp, type ChangePlan, type Conflict, type OpCheck, type Where } from "../model/change";
+import { memtuneKey } from "../model/numatune";
+import { commandText, opCommands, type ChangeOp, type ChangePlan, type Conflict, type OpCheck, type Where } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import type { HostTopology } from "../model/topology";
-import { checkText, conflictText, errorText, opKey, opSubject, opText, placeText, STATUS_TEXT, valueText, whereText, type Status } from "./changeText";
+import { checkText, conflictText, memoryAfter, errorText, opKey, opSubject, opText, placeText, STATUS_TEXT, valueText, whereText, type Status } from "./changeText";
 import { _ } from "./i18n";
+import { memoryByNodeText } from "./words";
 
 /** "command-live", "command-iothread-2-config", "command-move-1": one per command shown */
 function commandId(op: ChangeOp, i: number): string {
@@ -20,14 +22,23 @@ function commandId(op: ChangeOp, i: number): string {
     case "iothread": case "vcpu": return `command-${op.kind}-${op.id}-${op.where}`;
     case "numatune": return "command-numatune";
     case "move-threads": return `command-move-${i}`;
+    case "memory": return "command-memory";
     }
 }
+
+/** The "After" cell: CPUs, a memory binding, or the memory per node once moved */
+const afterText = (op: ChangeOp, host: HostTopology): string =>
+    op.kind === "memory" ? memoryByNodeText(memoryAfter(op)) : valueText(host, op.after);
+
+const targetOf = (op: ChangeOp): string =>
+    op.kind === "memory" ? cpusetFormat(op.to) : Array.isArray(op.after) ? cpusetFormat(op.after) : memtuneKey(op.after);
 
 /** The "Now" cell: CPUs (and whether they are a pin), a memory binding, or the moved threads' CPUs */
 function nowText(op: ChangeOp, host: HostTopology): string {
     switch (op.kind) {
     case "move-threads": return [...new Set(op.threads.map(t => cpusetFormat(t.before)))].join("; ");
     case "numatune": return valueText(host, op.before);
+    case "memory": return memoryByNodeText(op.before);
     default: return placeText(host, op.before) + (op.beforePinned ? "" : ` — ${_("not pinned")}`);
     }
 }
@@ -47,11 +58,11 @@ export const PlanPreview = ({ plan, host, unchanged = [], then = null }: Preview
             <Thead><Tr><Th>{_("What")}</Th><Th>{_("Where")}</Th><Th>{_("Now")}</Th><Th>{_("After")}</Th></Tr></Thead>
             <Tbody>
                 {plan.ops.map((op, i) => (
-                    <Tr key={i} data-op={opKey(op)} data-where={op.where} data-target={Array.isArray(op.after) ? cpusetFormat(op.after) : memtuneKey(op.after)}>
+                    <Tr key={i} data-op={opKey(op)} data-where={op.where} data-target={targetOf(op)}>
                         <Td dataLabel={_("What")}>{opSubject(op)}</Td>
                         <Td dataLabel={_("Where")}>{whereText(op.where)}</Td>
                         <Td dataLabel={_("Now")}>{nowText(op, host)}</Td>
-                        <Td dataLabel={_("After")}>{valueText(host, op.after)}</Td>
+                        <Td dataLabel={_("After")}>{afterText(op, host)}</Td>
                     </Tr>
                 ))}
                 {unchanged.map(u => (

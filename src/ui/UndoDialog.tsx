@@ -19,7 +19,7 @@ import type { UndoItem } from "./useToasts";
 function pinnedInstead(ops: ChangeOp[]): { what: string; sides: string; cpus: string }[] {
     const notes = new Map<string, { what: string; sides: string[]; cpus: string }>();
     for (const op of ops) {
-        if (op.kind === "move-threads" || op.kind === "numatune") continue;
+        if (op.kind === "move-threads" || op.kind === "numatune" || op.kind === "memory") continue;
         const what = opSubject(op).toLowerCase(), cpus = cpusetFormat(op.before);
         const note = notes.get(what + cpus) ?? { what, sides: [], cpus };
         note.sides.push(whereText(op.where));

@@ -1,12 +1,24 @@
 // Words for change plans: targets that cannot be computed, operations, their results, conflicts and checks.
 import type { ChangeError, ChangeResult, OpResult } from "../change/engine";
-import type { ChangeOp, Conflict, OpCheck, OpValue, Where } from "../model/change";
+import { memoryMoveTargets, memoryOff } from "../model/memoryop";
+import { type ChangeOp, type Conflict, type MemoryOp, type OpCheck, type OpValue, type Where } from "../model/change";
 import type { Memtune } from "../model/place";
 import { cpusetFormat } from "../model/cpuset";
 import type { TargetRefusal } from "../model/policy";
 import { topologyLlcsOf, topologyNodesOf, type HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
-import { cpusetProblemMessage, nodesText, roleName } from "./words";
+import { cpusetProblemMessage, memoryByNodeText, nodesText, roleName, sizeText } from "./words";
+
+/** A memory move's memory per node after it, as planned: each node's pages where migrate_pages sends them */
+export function memoryAfter(op: MemoryOp): Map<number, number> {
+    const to = memoryMoveTargets(op.from, op.to);
+    const out = new Map<number, number>();
+    for (const [n, k] of op.before) {
+        const dest = to.get(n) ?? n;
+        out.set(dest, (out.get(dest) ?? 0) + k);
+    }
+    return out;
+}
 
 export function refusalText(r: TargetRefusal): string {
     switch (r.kind) {
@@ -56,7 +68,7 @@ export function opSubject(op: ChangeOp): string {
     case "emulator": return _("Emulator threads");
     case "iothread": return format(_("I/O thread $0"), op.id);
     case "vcpu": return format(_("vCPU $0"), op.id);
-    case "numatune": return _("Memory");
+    case "numatune": case "memory": return _("Memory");
     case "move-threads": return format(cockpit.ngettext("Thread $0", "Threads $0", op.threads.length), op.threads.map(t => t.tid).join(", "));
     }
 }
@@ -69,11 +81,12 @@ export function opText(op: ChangeOp): string {
     case "numatune": return format(_("Memory of the saved config: $0"), memtuneText(op.after));
     case "move-threads": return format(cockpit.ngettext("Thread $0 moved to CPUs $1", "Threads $0 moved to CPUs $1", op.threads.length),
                                        op.threads.map(t => t.tid).join(", "), cpusetFormat(op.after));
+    case "memory": return format(_("Memory of the running guest moved from $0 to $1"), nodesText(op.from), nodesText(op.to));
     }
 }
 
 /** "data-op" of an operation, for tests and styles */
-export const opKey = (op: ChangeOp): string => op.kind === "move-threads" ? "move" : `${op.kind}-${op.where}`;
+export const opKey = (op: ChangeOp): string => op.kind === "move-threads" ? "move" : op.kind === "memory" ? "memory" : `${op.kind}-${op.where}`;
 
 function opShort(op: ChangeOp): string {
     switch (op.kind) {
@@ -82,6 +95,7 @@ function opShort(op: ChangeOp): string {
     case "vcpu": return format(_("vCPU $0 of the $1"), op.id, whereText(op.where));
     case "numatune": return _("memory binding of the saved config");
     case "move-threads": return format(cockpit.ngettext("thread $0", "threads $0", op.threads.length), op.threads.map(t => t.tid).join(", "));
+    case "memory": return _("memory of the running guest");
     }
 }
 
@@ -108,6 +122,9 @@ export function partialText(results: OpResult[]): string | null {
 /** "Emulator threads of the saved config: expected 0-1, found 1" */
 export function conflictText(c: Conflict): string {
     const what = c.op.kind === "move-threads" ? opSubject(c.op) : format(_("$0 of the $1"), opSubject(c.op), whereText(c.op.where));
+    if (c.op.kind === "memory")
+        return c.found === null ? format(_("$0: the guest's process is not the one the change was made to"), what)
+            : format(_("$0: expected on $1, found on $2"), what, nodesText(c.expected as number[]), nodesText(c.found as number[]));
     if (c.found === null)
         return c.op.where === "live" && c.op.kind !== "move-threads"
             ? format(_("$0: the guest is no longer running"), what)
@@ -119,7 +136,21 @@ export function conflictText(c: Conflict): string {
     return format(_("$0: expected CPUs $1, found $2"), what, cpusetFormat(c.expected), cpusetFormat(c.found));
 }
 
+/** "Verified: 98% of the memory is on node 2 (node 0: 4 MiB, node 2: 250 MiB)." or what stayed */
+function memoryCheckText(c: OpCheck & { op: MemoryOp }): string {
+    if (c.status === "not-verified") return _("Could not read the guest's memory again to verify.");
+    const memory = c.memory ?? new Map<number, number>();
+    const off = memoryOff(memory, c.op.to);
+    const share = off.totalKiB ? Math.round(100 * (1 - off.offKiB / off.totalKiB)) : 0;
+    if (c.status === "verified")
+        return format(_("Verified: $0% of the memory is on $1 ($2)."), share, nodesText(c.op.to), memoryByNodeText(memory));
+    const stayed = new Map([...memory].filter(([n]) => !c.op.to.includes(n)));
+    return format(_("Not all of the memory moved: $0 stayed where it was ($1); $2% is on $3. The kernel leaves pages it cannot move (in use or pinned)."),
+                  sizeText(off.offKiB), memoryByNodeText(stayed), share, nodesText(c.op.to));
+}
+
 export function checkText(c: OpCheck, host: HostTopology): string {
+    if (c.op.kind === "memory") return memoryCheckText(c as OpCheck & { op: MemoryOp });
     switch (c.status) {
     case "verified":
         if (c.op.kind === "numatune") return format(_("Verified: the saved config binds the memory $0."), memtuneText(c.op.after));
@@ -151,7 +182,7 @@ export function alignVerifyText(checks: OpCheck[], host: HostTopology): { text: 
         const config = checks[0];
         return { text: config ? checkText(config, host) : _("Nothing was changed."), ok: true };
     }
-    const target = Array.isArray(emulator.op.after) ? emulator.op.after : [];
+    const target = "after" in emulator.op && Array.isArray(emulator.op.after) ? emulator.op.after : [];
     // the emulator group's threads: those the pin placed and those moved after it
     const threadCount = live.filter(c => c.op.kind !== "iothread")
         .reduce((n, c) => n + (c.status === "verified" ? c.threads.length : 0), 0);

@@ -60,7 +60,7 @@ export function placeVerifyText(checks: OpCheck[], host: HostTopology): { text: 
     const vcpus = checks.filter(c => c.op.kind === "vcpu" && c.op.where === "live" && c.status === "verified");
     const threads = vcpus.reduce((n, c) => n + (c.status === "verified" ? c.threads.length : 0), 0);
     const config = checks.some(c => c.op.where === "config");
-    const cpus = cpusetUnion(...vcpus.map(c => c.op.after as number[]));
+    const cpus = cpusetUnion(...vcpus.flatMap(c => c.op.kind === "vcpu" ? [c.op.after] : []));
     const live = threads ? format(cockpit.ngettext("the $0 vCPU thread runs on CPUs $1 ($2)", "the $0 vCPU threads run on CPUs $1 ($2)", threads),
                                   threads, cpusetFormat(cpus), nodesText(topologyNodesOf(host, cpus))) : null;
     const saved = !config ? null : checks.some(c => c.op.kind === "numatune")

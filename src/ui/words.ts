@@ -36,6 +36,10 @@ export const roleText = (role: MapRole): string => ({
 export const sizeText = (kib: number): string =>
     kib >= 1024 * 1024 ? format(_("$0 GiB"), (kib / 1024 / 1024).toFixed(1)) : format(_("$0 MiB"), Math.round(kib / 1024));
 
+/** "node 0: 12 MiB, node 3: 52 MiB": memory per node */
+export const memoryByNodeText = (m: Map<number, number>): string =>
+    [...m].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${nodesText([n])}: ${sizeText(k)}`).join(", ");
+
 export function policyName(p: PolicyKind): string {
     switch (p) {
     case "node": return _("NUMA node");

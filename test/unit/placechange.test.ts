@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commandText, MEMTUNE_NONE, opCommands, planConflicts, planUndo, planVerify, type ChangeOp } from "../../src/model/change";
+import { MEMTUNE_NONE } from "../../src/model/numatune";
+import { commandText, opCommands, planConflicts, planUndo, planVerify, type ChangeOp } from "../../src/model/change";
 import { guestParse } from "../../src/model/guest";
 import { numatuneXmlSet } from "../../src/model/numatune";
 import { placeGuest, takenNone } from "../../src/model/place";
