@@ -3,7 +3,6 @@
 // through the change engine, verified by reading the memory again, with Undo.
 import React, { useMemo, useRef } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
-import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { ChangeItem, OpResult } from "../change/engine";
@@ -12,10 +11,10 @@ import type { ChangePlan, OpCheck } from "../model/change";
 import { memoryMove, type MemoryMoveRefusal } from "../model/memorymove";
 import type { HostTopology } from "../model/topology";
 import type { Applied } from "./AlignDialog";
-import { checkText, errorText, memtuneText, partialText } from "./changeText";
+import { checkText, errorText, memModeText, memtuneText, partialText } from "./changeText";
 import type { GuestRow } from "./GuestsTable";
 import { _, format } from "./i18n";
-import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
+import { PlanConflicts, PlanFooter, PlanOutcome, PlanPreview } from "./PlanView";
 import { usePlanApply } from "./usePlanApply";
 import { nodesText, sizeText } from "./words";
 
@@ -36,7 +35,7 @@ export function memoryMoveRefusalText(r: MemoryMoveRefusal): string {
     case "no-memory": return format(_("$0 has $1 free; moving the memory there needs $2."), nodesText([r.node]), sizeText(r.freeKiB), sizeText(r.needKiB));
     case "huge-pages": return _("The guest's memory is in huge pages: they move only to a node with free huge pages of the same size, which this page does not check yet. Move them with migratepages after checking /sys/devices/system/node/node*/hugepages.");
     case "bound-live": return format(_("The running guest's memory is bound $0 ($1), which keeps it off $2, and libvirt changes that binding only when the guest starts. Change the saved config (Place) and restart the guest."),
-                                     r.mode, nodesText(r.nodeset), nodesText(r.targets));
+                                     memModeText(r.mode), nodesText(r.nodeset), nodesText(r.targets));
     case "cells-bound": return format(cockpit.ngettext("The saved config binds guest NUMA cell $0 to another node than $1: use Place to bind each cell.",
                                                        "The saved config binds guest NUMA cells $0 to other nodes than $1: use Place to bind each cell.", r.cells.length),
                                       r.cells.join(", "), nodesText(r.targets));
@@ -116,21 +115,12 @@ export const MoveMemoryDialog = ({ row, pid, memory, host, onClose, onApplied }:
                         </p>
                     </>
                 )}
-                {results && <PlanResults results={results} checks={checks} host={topo} />}
-                {failed && <Alert variant="danger" isInline title={_("Not everything was applied")} data-testid="plan-partial">{partialText(results!)}</Alert>}
-                {verify && <Alert variant={verify.ok ? "success" : "warning"} isInline title={verify.text} data-testid="plan-verify" />}
+                <PlanOutcome results={results} checks={checks} host={topo} verify={verify} />
             </ModalBody>
             <ModalFooter>
-                {results === null && (
-                    <Button variant="primary" onClick={() => void run(item, appliedText)} isLoading={busy} data-testid="memory-move-apply"
-                            isDisabled={busy || plan.ops.length === 0 || stale !== null || error?.kind === "vanished"}>
-                        {_("Move memory")}
-                    </Button>
-                )}
-                {failed && failed.error?.kind !== "vanished" && (
-                    <Button variant="primary" onClick={() => retry(item, appliedText)} isDisabled={busy} isLoading={busy} data-testid="memory-move-retry">{_("Retry what failed")}</Button>
-                )}
-                <Button variant="link" onClick={onClose} isDisabled={busy} data-testid="memory-move-close">{results ? _("Close") : _("Cancel")}</Button>
+                <PlanFooter id="memory-move" applyText={_("Move memory")} ran={results !== null} busy={busy} canApply={!(plan.ops.length === 0 || stale !== null || error?.kind === "vanished")}
+                            canRetry={!!failed && failed.error?.kind !== "vanished"} onApply={() => void run(item, appliedText)}
+                            onRetry={() => retry(item, appliedText)} onClose={onClose} />
             </ModalFooter>
         </Modal>
     );

@@ -3,7 +3,6 @@
 // choose the node, the vCPU mode, the memory mode and a CPU list; what cannot work is refused with the reason.
 import React, { useMemo, useRef, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
-import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
 import { Form, FormGroup, FormHelperText } from "@patternfly/react-core/dist/esm/components/Form/index.js";
 import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/components/FormSelect/index.js";
@@ -24,7 +23,7 @@ import type { GuestRow } from "./GuestsTable";
 import { _, format } from "./i18n";
 import { memModeHelp, nodeOptionText, placeRefusalText, placeVerifyText, placeWhyText, vcpuModeHelp, vcpuModeName } from "./placeText";
 import { placeInputs } from "./placing";
-import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
+import { PlanConflicts, PlanFooter, PlanOutcome, PlanPreview } from "./PlanView";
 import { usePlanApply } from "./usePlanApply";
 import { nodesText, policyName, sizeText } from "./words";
 
@@ -166,21 +165,12 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
                         )}
                     </>
                 )}
-                {results && <PlanResults results={results} checks={checks} host={topo} />}
-                {failed && <Alert variant="danger" isInline title={_("Not everything was applied")} data-testid="plan-partial">{partialText(results!)}</Alert>}
-                {verify && <Alert variant={verify.ok ? "success" : "warning"} isInline title={verify.text} data-testid="plan-verify" />}
+                <PlanOutcome results={results} checks={checks} host={topo} verify={verify} />
             </ModalBody>
             <ModalFooter>
-                {results === null && (
-                    <Button variant="primary" onClick={() => void run(item, appliedText)} isLoading={busy} data-testid="place-apply"
-                            isDisabled={busy || plan.ops.length === 0 || error?.kind === "vanished"}>
-                        {_("Place")}
-                    </Button>
-                )}
-                {failed && failed.error?.kind !== "vanished" && (
-                    <Button variant="primary" onClick={() => retry(item, appliedText)} isDisabled={busy} isLoading={busy} data-testid="place-retry">{_("Retry what failed")}</Button>
-                )}
-                <Button variant="link" onClick={onClose} isDisabled={busy} data-testid="place-close">{results ? _("Close") : _("Cancel")}</Button>
+                <PlanFooter id="place" applyText={_("Place")} ran={results !== null} busy={busy} canApply={!(plan.ops.length === 0 || error?.kind === "vanished")}
+                            canRetry={!!failed && failed.error?.kind !== "vanished"} onApply={() => void run(item, appliedText)}
+                            onRetry={() => retry(item, appliedText)} onClose={onClose} />
             </ModalFooter>
         </Modal>
     );

@@ -11,7 +11,7 @@ import { memtuneKey } from "../model/numatune";
 import { commandText, opCommands, type ChangeOp, type ChangePlan, type Conflict, type OpCheck, type Where } from "../model/change";
 import { cpusetFormat } from "../model/cpuset";
 import type { HostTopology } from "../model/topology";
-import { checkText, conflictText, memoryAfter, errorText, opKey, opSubject, opText, placeText, STATUS_TEXT, valueText, whereText, type Status } from "./changeText";
+import { checkText, conflictText, memoryAfter, errorText, opKey, opSubject, opText, partialText, placeText, STATUS_TEXT, valueText, whereText, type Status } from "./changeText";
 import { _ } from "./i18n";
 import { memoryByNodeText } from "./words";
 
@@ -129,5 +129,32 @@ export const BatchFooter = ({ done, busy, canApply, applyText, id, onApply, onCl
             <Button variant="primary" onClick={onApply} isLoading={busy} isDisabled={busy || !canApply} data-testid={`${id}-apply`}>{applyText}</Button>
         )}
         <Button variant="link" onClick={onClose} isDisabled={busy} data-testid={`${id}-close`}>{done ? _("Close") : _("Cancel")}</Button>
+    </>
+);
+
+/** A single guest's outcome once its plan ran: each operation's result, what failed, the verification */
+export const PlanOutcome = ({ results, checks, host, verify }: {
+    results: OpResult[] | null; checks: OpCheck[]; host: HostTopology; verify: { text: string; ok: boolean } | null;
+}) => (
+    <>
+        {results && <PlanResults results={results} checks={checks} host={host} />}
+        {results && partialText(results) && <Alert variant="danger" isInline title={_("Not everything was applied")} data-testid="plan-partial">{partialText(results)}</Alert>}
+        {verify && <Alert variant={verify.ok ? "success" : "warning"} isInline title={verify.text} data-testid="plan-verify" />}
+    </>
+);
+
+/** A single guest's dialog buttons: apply until it ran, "Retry what failed" after a failure, Close or Cancel */
+export const PlanFooter = ({ id, applyText, ran, busy, canApply, canRetry, onApply, onRetry, onClose }: {
+    id: string; applyText: string; ran: boolean; busy: boolean; canApply: boolean; canRetry: boolean;
+    onApply: () => void; onRetry: () => void; onClose: () => void;
+}) => (
+    <>
+        {!ran && (
+            <Button variant="primary" onClick={onApply} isLoading={busy} data-testid={`${id}-apply`} isDisabled={busy || !canApply}>{applyText}</Button>
+        )}
+        {canRetry && (
+            <Button variant="primary" onClick={onRetry} isDisabled={busy} isLoading={busy} data-testid={`${id}-retry`}>{_("Retry what failed")}</Button>
+        )}
+        <Button variant="link" onClick={onClose} isDisabled={busy} data-testid={`${id}-close`}>{ran ? _("Close") : _("Cancel")}</Button>
     </>
 );

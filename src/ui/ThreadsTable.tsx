@@ -28,7 +28,7 @@ const groupText = (g: RunGroup): string => ({
 
 /** "Where they ran over the last 57 s: vCPUs 100% on node 3; emulator threads 60% on node 0, 40% on node 1." */
 function runSharesText(shares: RunShares): string {
-    const groups = shares.groups.map(g => format(_("$0 $1"), groupText(g.group),
+    const groups = shares.groups.map(g => format(_("$0: $1"), groupText(g.group),
                                                  g.byNode.map(([n, share]) => format(_("$0% on $1"), Math.round(100 * share), nodesText([n]))).join(", ")));
     return shares.seconds >= 1
         ? format(_("Where they last ran, sampled at each read over the last $0 s: $1."), Math.round(shares.seconds), groups.join("; "))

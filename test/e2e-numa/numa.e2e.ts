@@ -160,6 +160,55 @@ describe("the article's host", () => {
         }
     }, 1_500_000);
 
+    it("moves a guest's memory to its vCPUs' node: numa_maps over ssh agrees before and after, the saved XML binds it, Undo moves it back", async () => {
+        const guest = "place-memory";
+        try {
+            // the page's memory per node against numa_maps in the lab (the guest's own memory: anonymous, huge, memfd)
+            const cell = `tr[data-guest="${guest}"] [data-testid=memory-cell]`;
+            await frame.waitForFunction(c => Number(document.querySelector(c)?.getAttribute("data-local") || 100) < 50, cell, { timeout: 600000 });
+            const shown = new Map((await frame.getAttribute(cell, "data-kib"))!.split(",").map(p => p.split(":").map(Number) as [number, number]));
+            const before = await labMemory(guest);
+            expect(before.get(0)! / total(before), "preallocated on node 0").toBeGreaterThan(0.9);
+            for (const [node, kib] of before) if (kib > total(before) / 20) expect(Math.abs((shown.get(node) ?? 0) - kib) / kib, `node ${node}`).toBeLessThan(0.05);
+            expect(await frame.getAttribute(`tr[data-guest="${guest}"]`, "data-verdict")).toBe("memory-elsewhere");
+
+            await frame.click(`tr[data-guest="${guest}"] [data-testid=move-memory]`);
+            await frame.waitForSelector("[data-testid=memory-move-dialog] [data-testid=plan-preview]");
+            const pid = (await labSsh(`cat /run/libvirt/qemu/${guest}.pid`)).trim();
+            expect(await frame.getAttribute("[data-testid=memory-move-nodes] tr[data-from]", "data-to")).toBe("2");
+            expect(await frame.inputValue("[data-testid=command-memory] input")).toBe(`migratepages ${pid} 0 2`);
+            expect(await frame.inputValue("[data-testid=command-numatune] input")).toBe(`virsh numatune ${guest} --mode strict --nodeset 2 --config`);
+            await frame.click("[data-testid=memory-move-apply]");
+            const verify = await frame.waitForSelector("[data-testid=plan-verify]", { timeout: 600000 });
+            expect(await verify.textContent()).toMatch(/Verified: \d+% of the memory is on node 2 \(node 2: \d+ MiB\)\. The saved config binds the memory strict on node 2\./);
+            await frame.click("[data-testid=memory-move-close]");
+            const moved = await labMemory(guest);
+            expect((moved.get(2) ?? 0) / total(moved), "moved to node 2").toBeGreaterThan(0.9);
+            expect(await labSsh(`virsh dumpxml --inactive ${guest}`)).toMatch(/<memory mode='strict' nodeset='2'\/>/);
+
+            // Undo, previewed: the memory from node 2 back to node 0, the saved binding removed
+            await frame.click("[data-testid=toasts] [data-testid=undo]");
+            await frame.waitForSelector("[data-testid=undo-dialog] [data-undo=ready]");
+            expect(await frame.inputValue("[data-testid=undo-dialog] [data-testid=command-memory] input")).toBe(`migratepages ${pid} 2 0`);
+            await frame.click("[data-testid=undo-apply]");
+            await frame.waitForSelector("[data-testid=undo-dialog] [data-testid=undo-close]:has-text('Close')", { timeout: 600000 });
+            await frame.click("[data-testid=undo-close]");
+            const back = await labMemory(guest);
+            expect((back.get(0) ?? 0) / total(back), "moved back to node 0").toBeGreaterThan(0.9);
+            expect(await labSsh(`virsh dumpxml --inactive ${guest}`)).not.toContain("<numatune>");
+
+            // memory-away's memory is bound strict to node 3 while it runs: refused with the reason, nothing written
+            await frame.click("tr[data-guest=memory-away] [data-testid=move-memory]");
+            const refused = await frame.waitForSelector("[data-testid=memory-move-dialog] [data-testid=memory-move-refused]");
+            expect(await refused.getAttribute("data-refusal")).toBe("bound-live");
+            expect(await refused.textContent()).toContain("bound strict (node 3)");
+            expect(await frame.isDisabled("[data-testid=memory-move-apply]")).toBe(true);
+            await frame.click("[data-testid=memory-move-close]");
+        } finally {
+            await labSsh(`virsh -q destroy ${guest} >/dev/null 2>&1; virsh -q undefine ${guest} >/dev/null 2>&1; true`);
+        }
+    }, 1_500_000);
+
     it("plans the host: no CPU owned twice, the two-cell guest on two nodes with matching memnodes, the big guest on the two closest nodes", async () => {
         const t0 = Date.now();
         const step = (what: string) => console.log(`plan the host: ${what} after ${Math.round((Date.now() - t0) / 1000)} s`);
@@ -220,7 +269,7 @@ describe("the article's host", () => {
     }, 1_500_000);
 });
 
-/** Three unpinned, shut-off guests for "Plan the host" (starting guests under emulation costs minutes; the running
+/** Move memory's running guest, place-memory (removed by its test), and three unpinned, shut-off guests for "Plan the host" (starting guests under emulation costs minutes; the running
  *  guest moved is the lab's wide): one with 2 vCPUs, one with 2 guest NUMA cells, and one with 8 vCPUs, bigger than
  *  any node (6 CPUs). wide gets its lab pins back (vCPUs on 5 and 12), so that the test can run again. */
 async function labGuestsAdd(): Promise<void> {
@@ -230,9 +279,33 @@ async function labGuestsAdd(): Promise<void> {
     const cells = "<cpu><numa><cell id='0' cpus='0' memory='32' unit='MiB'/><cell id='1' cpus='1' memory='32' unit='MiB'/></numa></cpu>";
     const defines = ([["place-two", xml("place-two", 2)], ["place-cells", xml("place-cells", 2, cells)], ["place-big", xml("place-big", 8)]] as const)
         .map(([name, x]) => `cat > /tmp/${name}.xml <<'EOF'\n${x}\nEOF\nvirsh -q define /tmp/${name}.xml >/dev/null\n`).join("");
+    // Move memory's guest: 256 MiB allocated at start by QEMU's threads on node 0, its vCPU on node 2; then the
+    // emulator threads join the vCPU there, so that only the memory is elsewhere
+    const memory = "<domain type='kvm'><name>place-memory</name><memory unit='MiB'>256</memory>" +
+        "<memoryBacking><allocation mode='immediate'/></memoryBacking><vcpu placement='static'>1</vcpu>" +
+        "<cputune><vcpupin vcpu='0' cpuset='13'/><emulatorpin cpuset='0,2,4'/></cputune>" +
+        "<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os><devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
+    const start = `cat > /tmp/place-memory.xml <<'EOF'\n${memory}\nEOF\nvirsh -q define /tmp/place-memory.xml >/dev/null\n` +
+        "virsh -q start place-memory >/dev/null\nvirsh -q emulatorpin place-memory 13,15,17 --live\n";
     // one ssh session: each costs seconds under emulation
-    await labSsh(`set -e\n${defines}virsh -q vcpupin wide 0 5 --config\nvirsh -q vcpupin wide 1 12 --config\nvirsh -q vcpupin wide 1 12 --live\n`);
+    // (a run stopped half-way may have left them defined)
+    const clean = "for g in place-two place-cells place-big place-memory; do virsh -q destroy $g >/dev/null 2>&1; virsh -q undefine $g >/dev/null 2>&1; done\n";
+    await labSsh(`${clean}set -e\n${defines}${start}virsh -q vcpupin wide 0 5 --config\nvirsh -q vcpupin wide 1 12 --config\nvirsh -q vcpupin wide 1 12 --live\n`);
 }
+
+/** node -> KiB of a lab guest's own memory (anonymous, huge pages, memfd), from its numa_maps read over ssh */
+async function labMemory(guest: string): Promise<Map<number, number>> {
+    const out = await labSsh(`cat /proc/$(cat /run/libvirt/qemu/${guest}.pid)/numa_maps`);
+    const memory = new Map<number, number>();
+    for (const line of out.split("\n")) {
+        if (!/ anon=| huge( |$)| file=\/(memfd:|dev\/shm\/)/.test(line)) continue;
+        const size = Number(/ kernelpagesize_kB=(\d+)/.exec(line)?.[1] ?? 4);
+        for (const m of line.matchAll(/ N(\d+)=(\d+)/g)) memory.set(Number(m[1]), (memory.get(Number(m[1])) ?? 0) + Number(m[2]) * size);
+    }
+    return memory;
+}
+
+const total = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 /** guest -> the CPU set of each vCPU (running guests: live; shut-off: saved), from virsh vcpupin in the lab */
 async function labPins(): Promise<Map<string, string[]>> {

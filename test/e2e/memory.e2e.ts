@@ -94,6 +94,6 @@ describe("memory per node", () => {
         }
         // demo-aligned's vCPUs and emulator threads are all pinned to CPU 1, on the lab's one node
         expect(await frame.textContent(`tr[data-threads-of="${guest}"] [data-testid=run-shares]`))
-            .toMatch(/^Where they last ran, sampled at each read over the last \d+ s: vCPUs 100% on node 0; emulator threads 100% on node 0\.$/);
+            .toMatch(/^Where they last ran, sampled at each read over the last \d+ s: vCPUs: 100% on node 0; emulator threads: 100% on node 0\.$/);
     });
 });
