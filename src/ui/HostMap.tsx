@@ -17,13 +17,16 @@ interface Props {
     /** CPU -> the selected guest's groups there */
     roles: Map<number, Set<MapRole>> | null;
     guestName: string | null;
+    /** the selected running guest's memory per node, KiB (the kernel's count) */
+    guestMemory: Map<number, number> | null;
 }
 
 /** "pinned here: rhel64 vCPU 0, web vCPU 1" */
 const ownersText = (use: CpuContention | undefined): string =>
     use?.owners.length ? format(_("pinned here: $0"), use.owners.map(h => format(_("$0 vCPU $1"), h.name, h.vcpu)).join(", ")) : "";
 
-export const HostMap = ({ host, contention, roles, guestName }: Props) => {
+export const HostMap = ({ host, contention, roles, guestName, guestMemory }: Props) => {
+    const guestTotal = guestMemory ? [...guestMemory.values()].reduce((a, b) => a + b, 0) : 0;
     const topo = host.topology;
     const anyOwned = [...contention.values()].some(u => u.owners.length > 0);
     const anyContended = [...contention.values()].some(u => contentionOwnerGuests(u) > 1);
@@ -58,6 +61,17 @@ export const HostMap = ({ host, contention, roles, guestName }: Props) => {
                                         </small>
                                     )}
                                 </header>
+                                {guestMemory && guestTotal > 0 && (() => {
+                                    const kib = guestMemory.get(n.id) ?? 0;
+                                    const share = Math.round(100 * kib / guestTotal);
+                                    const text = format(_("memory of $0: $1 ($2%)"), guestName ?? "", sizeText(kib), share);
+                                    return (
+                                        <div className="np-guestmem" data-testid="map-memory" data-kib={kib} title={text}>
+                                            <span className="np-guestmem-bar" aria-hidden="true"><span style={{ width: `${share}%` }} /></span>
+                                            <small>{text}</small>
+                                        </div>
+                                    );
+                                })()}
                                 {n.groups.map(g => (
                                     <div key={String(g.llc)} className="np-llc" data-llc={g.llc ?? ""}>
                                         {g.llc !== null && (

@@ -57,6 +57,12 @@ describe("memory per node", () => {
             expect(await cell.getAttribute("data-local")).toBe("100");
             expect(await cell.textContent()).toBe("100% local");
         }
+        // selected, the guest's memory is a bar in its node of the map
+        await frame.click(`tr[data-guest="demo-aligned"] td[data-label="Name"]`);
+        const bar = await frame.waitForSelector("[data-testid=host-map] [data-node='0'] [data-testid=map-memory]");
+        const truth = numaMaps("demo-aligned").get(0)!;
+        expect(Math.abs(Number(await bar.getAttribute("data-kib")) - truth) / truth).toBeLessThan(0.05);
+        expect(await bar.textContent()).toMatch(/^memory of demo-aligned: \d+ MiB \(100%\)$/);
         // the details say it per node
         await frame.click(`tr[data-guest="demo-aligned"] button[id^="threads"]`);
         expect(await frame.textContent(`tr[data-threads-of="demo-aligned"] [data-testid=memory-by-node]`)).toMatch(/^Memory \(the kernel's count\): node 0: \d+ MiB; numatune: any node\.$/);
