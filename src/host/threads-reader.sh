@@ -15,8 +15,9 @@
 # process counts only when it is a kernel thread (PF_KTHREAD); a QEMU process found by its command line counts
 # only when its owner is the connection's (the session's user; root or the system's QEMU user).
 TAB=$(printf '\t')
-# tests point this at a fake tree; on a host it is /proc
+# tests point these at a fake tree; on a host they are /proc and /sys
 P=${NUMA_PLACEMENT_PROC:-/proc}
+SYS=${NUMA_PLACEMENT_SYS:-/sys}
 session_dir= session_uid= memory=0
 while getopts ms:u: opt; do
     case $opt in m) memory=1 ;; s) session_dir=$OPTARG ;; u) session_uid=$OPTARG ;; *) ;; esac
@@ -28,6 +29,18 @@ if IFS=' ' read -r uptime rest 2>/dev/null < "$P/uptime"; then
     hz=$(getconf CLK_TCK 2>/dev/null) || hz=100
     case $uptime$hz in *[!0-9.]*) ;; *) printf 'U\t%s\t%s\n' "$uptime" "$hz" ;; esac
 fi
+# the kernel's page allocation counters of each node (builtins only)
+for f in "$SYS"/devices/system/node/node[0-9]*/numastat; do
+    node=${f%/numastat}; node=${node##*/node}
+    case $node in ''|*[!0-9]*) continue ;; esac
+    hit= miss= foreign= other=
+    while read -r key value; do
+        case $key in numa_hit) hit=$value ;; numa_miss) miss=$value ;; numa_foreign) foreign=$value ;; other_node) other=$value ;; esac
+    done 2>/dev/null < "$f"
+    case $hit$miss$foreign$other in ''|*[!0-9]*) continue ;; esac
+    [ -n "$hit" ] && [ -n "$miss" ] && [ -n "$foreign" ] && [ -n "$other" ] &&
+        printf 'N\t%s\t%s\t%s\t%s\t%s\n' "$node" "$hit" "$miss" "$foreign" "$other"
+done
 [ $# -gt 0 ] || [ -n "$session_dir" ] || set -- /run/libvirt/qemu
 NL='
 '

@@ -13,6 +13,8 @@
 //                                                 (utime + stime, clock ticks) and the CPU it last ran on
 //   U<TAB>UPTIME<TAB>HZ                           the clock of those CPU times: seconds since boot when the read
 //                                                 began, and clock ticks per second
+//   N<TAB>NODE<TAB>HIT<TAB>MISS<TAB>FOREIGN<TAB>OTHER  a node's page allocation counters (numastat): numa_hit,
+//                                                 numa_miss, numa_foreign, other_node
 //   S<TAB>REASON<TAB>NAME                         a guest that was skipped: "ended" (its process ended before the
 //                                                 read), "no-pid" (its pid file holds no process id)
 //   E<TAB>CODE                                    a problem of the read as a whole: "no-pid-access" (libvirt's pid
@@ -54,13 +56,27 @@ export interface Snapshot {
     problems: SnapshotProblem[];
     /** when the read began (seconds since boot) and the clock ticks per second of the threads' CPU times */
     clock?: { uptime: number; hz: number };
+    /** each node's page allocation counters (/sys/devices/system/node/nodeN/numastat) */
+    numastat?: Map<number, NodeCounters>;
+}
+
+/** A node's page allocation counters, in pages since boot (allocations, not accesses). */
+export interface NodeCounters {
+    /** allocated here, as intended */
+    hit: number;
+    /** allocated here although meant for another node */
+    miss: number;
+    /** meant for this node, allocated on another */
+    foreign: number;
+    /** allocated here for a process running on another node */
+    other: number;
 }
 
 /** why a guest's threads are missing; "other" for a reason this page does not know (a newer reader's) */
 export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
 const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
 
-export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock";
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock" | "numastat";
 
 export type SnapshotProblem =
     | { kind: "not-a-snapshot" }
@@ -101,6 +117,7 @@ export function snapshotMerge(system: Snapshot, session: Snapshot): Snapshot {
         skipped: [...system.skipped.filter(s => s.connection === "system"), ...session.skipped.filter(s => s.connection === "session")],
         problems: [...system.problems, ...session.problems],
         clock: system.clock ?? session.clock,
+        numastat: system.numastat ?? session.numastat,
     };
 }
 
@@ -162,6 +179,10 @@ export function snapshotParse(text: string): Snapshot {
             if (f.length < 3 || !/^\d+$/.test(f[1]!) || !/^\d+$/.test(f[2]!) || !previousThread) { bad(n, "run"); return }
             previousThread.ticks = Number(f[1]);
             previousThread.lastCpu = Number(f[2]);
+            return;
+        case "N":
+            if (f.length < 6 || f.slice(1, 6).some(x => !/^\d+$/.test(x))) { bad(n, "numastat"); return }
+            (snap.numastat ??= new Map()).set(Number(f[1]), { hit: Number(f[2]), miss: Number(f[3]), foreign: Number(f[4]), other: Number(f[5]) });
             return;
         case "U":
             if (f.length < 3 || !/^\d+(\.\d+)?$/.test(f[1]!) || !/^[1-9]\d*$/.test(f[2]!)) { bad(n, "clock"); return }

@@ -217,7 +217,8 @@ export const App = () => {
                     )}
                     {data.status === "ready" && (
                         <HostMap host={data.host} contention={contention} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
-                                 guestName={selectedRow?.guest.name ?? null} guestMemory={selectedRow?.placement.memory?.byNode ?? null} />
+                                 guestName={selectedRow?.guest.name ?? null} guestMemory={selectedRow?.placement.memory?.byNode ?? null}
+                                 counters={threads.counters} />
                     )}
                     <Card>
                         <CardHeader actions={{

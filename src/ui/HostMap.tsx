@@ -7,6 +7,8 @@ import type { HostRecord } from "../libvirt/guests";
 import { contentionOwnerGuests, type CpuContention } from "../model/contention";
 import { cpusetFormat } from "../model/cpuset";
 import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";
+import type { CounterSample } from "../model/numastat";
+import { AllocationCounters } from "./AllocationCounters";
 import { _, format } from "./i18n";
 import { roleText, sizeText } from "./words";
 
@@ -19,13 +21,15 @@ interface Props {
     guestName: string | null;
     /** the selected running guest's memory per node, KiB (the kernel's count) */
     guestMemory: Map<number, number> | null;
+    /** the nodes' allocation counters of the reads so far */
+    counters: readonly CounterSample[];
 }
 
 /** "pinned here: rhel64 vCPU 0, web vCPU 1" */
 const ownersText = (use: CpuContention | undefined): string =>
     use?.owners.length ? format(_("pinned here: $0"), use.owners.map(h => format(_("$0 vCPU $1"), h.name, h.vcpu)).join(", ")) : "";
 
-export const HostMap = ({ host, contention, roles, guestName, guestMemory }: Props) => {
+export const HostMap = ({ host, contention, roles, guestName, guestMemory, counters }: Props) => {
     const guestTotal = guestMemory ? [...guestMemory.values()].reduce((a, b) => a + b, 0) : 0;
     const topo = host.topology;
     const anyOwned = [...contention.values()].some(u => u.owners.length > 0);
@@ -127,6 +131,7 @@ export const HostMap = ({ host, contention, roles, guestName, guestMemory }: Pro
                         )}
                     </ul>
                 )}
+                <AllocationCounters samples={counters} />
             </CardBody>
         </Card>
     );

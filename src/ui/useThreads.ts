@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { SpawnTimeout, hostSpawnCount } from "../host/spawn";
 import { threadsAdminSet, threadsRead } from "../host/threads";
 import { RUN_HISTORY } from "../model/cputime";
+import { COUNTER_SAMPLES, counterSample, type CounterSample } from "../model/numastat";
 import { snapshotMemoryCarry, type Snapshot } from "../model/threads";
 
 export const THREADS_REFRESH_MS = 3000;
@@ -16,6 +17,8 @@ export interface ThreadsState {
     snapshot: Snapshot | null;
     /** the last reads, oldest first, the latest last: CPU % and where threads ran come from them */
     history: readonly Snapshot[];
+    /** the nodes' allocation counters of every read while the page was open (the last COUNTER_SAMPLES) */
+    counters: readonly CounterSample[];
     error: ThreadsError | null;
     refreshes: number;
     spawns: number;
@@ -24,7 +27,7 @@ export interface ThreadsState {
 /** admin: the page's administrative access (the reader runs as root only with it, and never over the user's files) */
 export function useThreads(admin: boolean | null): ThreadsState & { refresh: () => void } {
     useEffect(() => threadsAdminSet(admin), [admin]);
-    const [state, setState] = useState<ThreadsState>({ snapshot: null, history: [], error: null, refreshes: 0, spawns: 0 });
+    const [state, setState] = useState<ThreadsState>({ snapshot: null, history: [], counters: [], error: null, refreshes: 0, spawns: 0 });
     const running = useRef(false);
     const again = useRef(false);
     const alive = useRef(true);
@@ -49,6 +52,7 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
             setState(s => ({
                 snapshot: snapshot ?? s.snapshot,
                 history: snapshot ? [...s.history, snapshot].slice(-RUN_HISTORY) : s.history,
+                counters: snapshot && counterSample(snapshot) ? [...s.counters, counterSample(snapshot)!].slice(-COUNTER_SAMPLES) : s.counters,
                 error, refreshes: s.refreshes + 1, spawns: hostSpawnCount(),
             }));
             if (again.current) { again.current = false; refresh() }

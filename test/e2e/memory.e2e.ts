@@ -102,4 +102,24 @@ describe("memory per node", () => {
         expect(await frame.textContent(`tr[data-threads-of="${guest}"] [data-testid=run-shares]`))
             .toMatch(/^Where they last ran, sampled at each read over the last \d+ s: vCPUs: 100% on node 0; emulator threads: 100% on node 0\.$/);
     });
+
+    it("shows each node's allocation counters as /sys has them, with their rates", async () => {
+        await frame.click("[data-testid=allocations] button");
+        const row = "[data-testid=allocations] tr[data-node='0']";
+        await frame.waitForSelector(row);
+        const sys = () => Object.fromEntries(readFileSync("/sys/devices/system/node/node0/numastat", "utf8").trim().split("\n").map(l => l.split(" ")).map(([k, v]) => [k, Number(v)]));
+        const before = sys();
+        const start = await refreshes();
+        await frame.waitForFunction(n => Number(document.querySelector("[data-page-status]")?.getAttribute("data-refreshes")) >= n, start + 2, { timeout: 60000 });
+        const shown = await frame.$eval(row, tr => ["hit", "miss", "foreign", "other"].map(k => Number(tr.getAttribute(`data-${k}`))));
+        const after = sys();
+        ["numa_hit", "numa_miss", "numa_foreign", "other_node"].forEach((k, i) => {
+            expect(shown[i], k).toBeGreaterThanOrEqual(before[k]!);
+            expect(shown[i], k).toBeLessThanOrEqual(after[k]!);
+        });
+        // a rate per counter once two reads are in (this host allocates pages all the time)
+        const rate = await frame.getAttribute(`${row} td[data-rate]`, "data-rate");
+        expect(Number(rate)).toBeGreaterThanOrEqual(0);
+        expect(await frame.textContent(`${row} td[data-rate]`)).toMatch(/\d(\.\d)?k? pages\/s$/);
+    });
 });

@@ -35,7 +35,7 @@ function proc(pid: number, comm: string, cpus: string, opts: { cmdline?: string[
     }
 }
 
-const ENV = () => ({ ...process.env, NUMA_PLACEMENT_PROC: path.join(root, "proc"), NUMA_PLACEMENT_SYSTEM_UIDS: "0 64055" });
+const ENV = () => ({ ...process.env, NUMA_PLACEMENT_PROC: path.join(root, "proc"), NUMA_PLACEMENT_SYS: path.join(root, "sys"), NUMA_PLACEMENT_SYSTEM_UIDS: "0 64055" });
 // a reader that blocks fails the test instead of hanging it
 const read = (...options: string[]) => execFileSync("sh", ["-c", SCRIPT, "numa-placement-reader", ...options, path.join(root, "run")],
                                 { env: ENV(), encoding: "utf8", timeout: 10000 });
@@ -89,6 +89,21 @@ describe("threads-reader.sh", () => {
         expect(snap.guests.get("web")!.threads.map(t => [t.tid, t.comm, t.ticks, t.lastCpu])).toEqual([
             [100, "qemu-system-x86", 150, 5], [101, "CPU 0/KVM", 4250, 2], [102, "a) b (c) 9 9", 8, 3], [103, "odd", undefined, undefined],
         ]);
+    });
+
+    it("reads each node's allocation counters from numastat, and leaves out a node whose file is not the kernel's", () => {
+        const node = (name: string, text: string) => {
+            fs.mkdirSync(path.join(root, "sys/devices/system/node", name), { recursive: true });
+            fs.writeFileSync(path.join(root, "sys/devices/system/node", name, "numastat"), text);
+        };
+        // as the kernel prints it (drivers/base/node.c numastat_show)
+        node("node0", "numa_hit 155966376\nnuma_miss 12\nnuma_foreign 3\ninterleave_hit 1128\nlocal_node 155966376\nother_node 40\n");
+        node("node3", "numa_hit 7\nnuma_miss 0\nnuma_foreign 0\ninterleave_hit 0\nlocal_node 7\nother_node 1\n");
+        node("node1", "numa_hit x\nnuma_miss 0\nnuma_foreign 0\nother_node 0\n");
+        node("node2", "numa_hit 5\n");
+        const snap = snapshotParse(read());
+        expect(snap.problems).toEqual([]);
+        expect(snap.numastat).toEqual(new Map([[0, { hit: 155966376, miss: 12, foreign: 3, other: 40 }], [3, { hit: 7, miss: 0, foreign: 0, other: 1 }]]));
     });
 
     it("with -m, a guest whose numa_maps cannot be read has no memory, and its threads still count", () => {
