@@ -5,7 +5,8 @@
 # -s names the logged-in user's qemu:///session run directory and -u that user's uid (its QEMU processes run
 # as that user, which tells them apart when they are found by their command line). With no RUNDIR and -s, only
 # the session is read: the page runs it that way as the user, never as root (src/host/threads.ts). With -m, each
-# guest's resident memory per NUMA node follows its threads (from /proc/PID/numa_maps, one awk per guest).
+# guest's resident memory per NUMA node follows its threads (from its memory cgroup's memory.numa_stat where libvirt
+# gave it one, else from /proc/PID/numa_maps; one awk per guest); -M reads numa_maps only (for the benchmark).
 # Each thread's CPU time and last CPU follow it (R), with the clock they are counted against (U, once).
 #
 # It may run as root, so it trusts nothing a user can write: records are lines, and no name that could hold a
@@ -18,12 +19,14 @@ TAB=$(printf '\t')
 # tests point these at a fake tree; on a host they are /proc and /sys
 P=${NUMA_PLACEMENT_PROC:-/proc}
 SYS=${NUMA_PLACEMENT_SYS:-/sys}
-session_dir= session_uid= memory=0
-while getopts ms:u: opt; do
-    case $opt in m) memory=1 ;; s) session_dir=$OPTARG ;; u) session_uid=$OPTARG ;; *) ;; esac
+session_dir= session_uid= memory=0 numa_maps_only=0
+while getopts mMs:u: opt; do
+    case $opt in m) memory=1 ;; M) memory=1 numa_maps_only=1 ;; s) session_dir=$OPTARG ;; u) session_uid=$OPTARG ;; *) ;; esac
 done
 shift $((OPTIND - 1))
 printf 'numa-placement-snapshot\t1\n'
+page_kib=4
+[ "$memory" = 1 ] && { page_kib=$(getconf PAGESIZE 2>/dev/null) && page_kib=$((page_kib / 1024)) || page_kib=4; }
 # the clock of the CPU times that follow: seconds since boot, and the kernel's clock ticks per second
 if IFS=' ' read -r uptime rest 2>/dev/null < "$P/uptime"; then
     hz=$(getconf CLK_TCK 2>/dev/null) || hz=100
@@ -91,10 +94,41 @@ emit_guest() { # PID NAME
     [ "$memory" = 1 ] && memory_of "$pid"
 }
 
-memory_of() { # PID: an M record per node, KiB of the guest's own memory there: anonymous memory (guest RAM and
-    # QEMU's heap), huge pages and memfd or /dev/shm backed RAM, each mapping's N<node>=<pages> times its page size.
-    # Files mapped from disk (QEMU and its libraries, shared with every process) are not the guest's. The kernel
-    # escapes blanks, newlines and '=' in the file names of numa_maps, so the fields matched are its own.
+memory_of() { # PID: an M record per node, KiB of the guest's own memory there (-m): from its memory cgroup where
+    # libvirt gave it one (cheap: counters the kernel keeps), else from its numa_maps (walks the address space)
+    [ "$numa_maps_only" != 1 ] && memory_cgroup "$1" && awk -v pk="$page_kib" '
+        # cgroup v2: bytes of anonymous and shared (memfd) memory; v1: pages of anonymous memory, shared included
+        ($1 == "anon" || $1 == "shmem") { for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[0-9]+$/) { split(substr($i, 2), a, "="); v2[a[1] + 0] += a[2] / 1024; two = 1 } }
+        $1 ~ /^hierarchical_anon=/ { for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[0-9]+$/) { split(substr($i, 2), a, "="); v1[a[1] + 0] += a[2] * pk; one = 1 } }
+        END { if (two) for (n in v2) printf "M\t%d\t%.0f\n", n, v2[n]; else if (one) for (n in v1) printf "M\t%d\t%.0f\n", n, v1[n]; else exit 1 }' \
+        "$numa_stat" 2>/dev/null && return 0
+    numa_maps_of "$1"
+}
+
+memory_cgroup() { # PID: sets $numa_stat to the memory.numa_stat of the guest's own cgroup: libvirt's machine cgroup
+    # of a system guest (a session guest's cgroup is the user's whole session: never that); false for a guest
+    # backed by huge pages, which the memory cgroup does not count
+    numa_stat=
+    [ -r "$P/$1/cgroup" ] || return 1
+    v2=
+    while IFS=: read -r id controllers path; do
+        case $path in *machine*qemu*) ;; *) continue ;; esac
+        case $path in *..*) continue ;; esac
+        path=${path%/emulator}; path=${path%/libvirt}
+        case ,$controllers, in
+            *,memory,*) numa_stat=$SYS/fs/cgroup/memory$path/memory.numa_stat ;;
+            ,,) v2=$SYS/fs/cgroup$path/memory.numa_stat ;;
+        esac
+    done 2>/dev/null < "$P/$1/cgroup"
+    [ -f "$numa_stat" ] || numa_stat=$v2
+    [ -f "$numa_stat" ] || return 1
+    ! grep -qa -e hugepages -e hugetlb "$P/$1/cmdline" 2>/dev/null
+}
+
+numa_maps_of() { # PID: the M records from numa_maps: anonymous memory (guest RAM and QEMU's heap), huge pages and
+    # memfd or /dev/shm backed RAM, each mapping's N<node>=<pages> times its page size. Files mapped from disk
+    # (QEMU and its libraries, shared with every process) are not the guest's. The kernel escapes blanks, newlines
+    # and '=' in the file names of numa_maps, so the fields matched are its own.
     [ -r "$P/$1/numa_maps" ] || return 0
     awk '$0 ~ / anon=/ || $0 ~ / huge( |$)/ || $0 ~ / file=\/(memfd:|dev\/shm\/)/ {
            k = 4

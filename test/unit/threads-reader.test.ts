@@ -106,6 +106,49 @@ describe("threads-reader.sh", () => {
         expect(snap.numastat).toEqual(new Map([[0, { hit: 155966376, miss: 12, foreign: 3, other: 40 }], [3, { hit: 7, miss: 0, foreign: 0, other: 1 }]]));
     });
 
+    describe("with -m, from the guest's memory cgroup where libvirt gave it one", () => {
+        const guest = (cgroup: string, cmdline: string[] = []) => {
+            proc(100, "qemu-system-x86", "0-7", { cmdline, threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
+            fs.writeFileSync(path.join(root, "proc", "100", "cgroup"), cgroup);
+            fs.writeFileSync(path.join(root, "proc", "100", "numa_maps"), "7f0000000000 default anon=10 dirty=10 N0=10 kernelpagesize_kB=4\n");
+            fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
+        };
+        const stat = (dir: string, text: string) => {
+            fs.mkdirSync(path.join(root, "sys/fs/cgroup", dir), { recursive: true });
+            fs.writeFileSync(path.join(root, "sys/fs/cgroup", dir, "memory.numa_stat"), text);
+        };
+        const memory = (...o: string[]) => snapshotParse(read(...o)).guests.get("web")!.memory;
+        // systemd's scope of a libvirt guest on cgroup v2 (Debian 12's NUMA lab): bytes, anonymous plus shared (memfd)
+        const V2 = "0::/machine.slice/machine-qemu\\x2d1\\x2dweb.scope/libvirt/emulator\n";
+        const V2_STAT = "anon N0=1048576 N3=4194304\nfile N0=9999999 N3=0\nshmem N0=0 N3=2097152\nanon_thp N0=0 N3=0\n";
+
+        it("cgroup v2: anon and shmem of the machine scope's memory.numa_stat (it counts the scope's children)", () => {
+            guest(V2);
+            stat("machine.slice/machine-qemu\\x2d1\\x2dweb.scope", V2_STAT);
+            expect(memory("-m")).toEqual(new Map([[0, 1024], [3, 6144]]));
+            // -M: numa_maps, whatever the cgroup says
+            expect(memory("-M")).toEqual(new Map([[0, 40]]));
+        });
+
+        it("cgroup v1 (libvirt without systemd, as on this machine): the memory controller's hierarchical_anon, in pages", () => {
+            guest("9:name=systemd:/\n4:memory:/machine/qemu-1-web.libvirt-qemu\n0::/machine/qemu-1-web.libvirt-qemu/emulator\n");
+            stat("memory/machine/qemu-1-web.libvirt-qemu", "total=30 N0=20 N1=10\nanon=25 N0=15 N1=10\nhierarchical_anon=25 N0=15 N1=10\n");
+            const pageKib = Number(execFileSync("getconf", ["PAGESIZE"], { encoding: "utf8" })) / 1024;
+            expect(memory("-m")).toEqual(new Map([[0, 15 * pageKib], [1, 10 * pageKib]]));
+        });
+
+        it("numa_maps instead for a cgroup that is not libvirt's machine scope, one without the file, and huge pages", () => {
+            guest("0::/user.slice/user-1000.slice/session-2.scope\n");
+            stat("user.slice/user-1000.slice/session-2.scope", V2_STAT);
+            expect(memory("-m")).toEqual(new Map([[0, 40]]));
+            guest(V2);
+            expect(memory("-m")).toEqual(new Map([[0, 40]]));
+            guest(V2, ["qemu-system-x86_64", "-object", "memory-backend-file,mem-path=/dev/hugepages/libvirt/qemu/1-web"]);
+            stat("machine.slice/machine-qemu\\x2d1\\x2dweb.scope", V2_STAT);
+            expect(memory("-m")).toEqual(new Map([[0, 40]]));
+        });
+    });
+
     it("with -m, a guest whose numa_maps cannot be read has no memory, and its threads still count", () => {
         proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
         fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
