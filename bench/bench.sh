@@ -28,3 +28,5 @@ cleanup() {
 }
 trap cleanup EXIT
 node bench/run.mjs
+# what memory truth costs (issue 15): one 2 GiB guest, and the reader over every running guest
+node bench/memory.mjs | tee bench/memory.json

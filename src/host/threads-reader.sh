@@ -25,12 +25,12 @@ while getopts mMs:u: opt; do
 done
 shift $((OPTIND - 1))
 printf 'numa-placement-snapshot\t1\n'
-page_kib=4
-[ "$memory" = 1 ] && { page_kib=$(getconf PAGESIZE 2>/dev/null) && page_kib=$((page_kib / 1024)) || page_kib=4; }
-# the clock of the CPU times that follow: seconds since boot, and the kernel's clock ticks per second
+# the page size, KiB, for cgroup v1 counts in pages: asked for once, when first needed
+page_kib=
+# the clock of the CPU times that follow: seconds since boot, and the clock ticks per second of /proc's times
+# (USER_HZ, 100 on Linux whatever the kernel's own HZ: no getconf, a fork on every read)
 if IFS=' ' read -r uptime rest 2>/dev/null < "$P/uptime"; then
-    hz=$(getconf CLK_TCK 2>/dev/null) || hz=100
-    case $uptime$hz in *[!0-9.]*) ;; *) printf 'U\t%s\t%s\n' "$uptime" "$hz" ;; esac
+    case $uptime in ''|*[!0-9.]*) ;; *) printf 'U\t%s\t100\n' "$uptime" ;; esac
 fi
 # the kernel's page allocation counters of each node (builtins only)
 for f in "$SYS"/devices/system/node/node[0-9]*/numastat; do
@@ -96,7 +96,9 @@ emit_guest() { # PID NAME
 
 memory_of() { # PID: an M record per node, KiB of the guest's own memory there (-m): from its memory cgroup where
     # libvirt gave it one (cheap: counters the kernel keeps), else from its numa_maps (walks the address space)
-    [ "$numa_maps_only" != 1 ] && memory_cgroup "$1" && awk -v pk="$page_kib" '
+    [ "$numa_maps_only" != 1 ] && memory_cgroup "$1" &&
+    { [ -n "$page_kib" ] || { page_kib=$(getconf PAGESIZE 2>/dev/null) && page_kib=$((page_kib / 1024)); } || page_kib=4; } &&
+    awk -v pk="$page_kib" '
         # cgroup v2: bytes of anonymous and shared (memfd) memory; v1: pages of anonymous memory, shared included
         ($1 == "anon" || $1 == "shmem") { for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[0-9]+$/) { split(substr($i, 2), a, "="); v2[a[1] + 0] += a[2] / 1024; two = 1 } }
         $1 ~ /^hierarchical_anon=/ { for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[0-9]+$/) { split(substr($i, 2), a, "="); v1[a[1] + 0] += a[2] * pk; one = 1 } }
@@ -122,7 +124,11 @@ memory_cgroup() { # PID: sets $numa_stat to the memory.numa_stat of the guest's 
     done 2>/dev/null < "$P/$1/cgroup"
     [ -f "$numa_stat" ] || numa_stat=$v2
     [ -f "$numa_stat" ] || return 1
-    ! grep -qa -e hugepages -e hugetlb "$P/$1/cmdline" 2>/dev/null
+    # huge pages in use (the HugetlbPages line of its status; builtins only): not in the cgroup's count
+    while IFS="$TAB " read -r key value rest; do
+        [ "$key" = "HugetlbPages:" ] && { [ "$value" = 0 ]; return; }
+    done 2>/dev/null < "$P/$1/status"
+    return 0
 }
 
 numa_maps_of() { # PID: the M records from numa_maps: anonymous memory (guest RAM and QEMU's heap), huge pages and

@@ -57,7 +57,7 @@ export const AllocationCounters = ({ samples }: { samples: readonly CounterSampl
                 </Thead>
                 <Tbody>
                     {nodes.map(n => (
-                        <Tr key={n.node} data-node={n.node} data-hit={n.last.hit} data-miss={n.last.miss} data-foreign={n.last.foreign} data-other={n.last.other}>
+                        <Tr key={n.node} data-numastat-node={n.node} data-hit={n.last.hit} data-miss={n.last.miss} data-foreign={n.last.foreign} data-other={n.last.other}>
                             <Td dataLabel={_("Node")}>{nodesText([n.node])}</Td>
                             {COUNTER_KEYS.map(k => {
                                 const rates = n.rates[k];

@@ -36,9 +36,12 @@ export const roleText = (role: MapRole): string => ({
 export const sizeText = (kib: number): string =>
     kib >= 1024 * 1024 ? format(_("$0 GiB"), (kib / 1024 / 1024).toFixed(1)) : format(_("$0 MiB"), Math.round(kib / 1024));
 
-/** "node 0: 12 MiB, node 3: 52 MiB": memory per node */
-export const memoryByNodeText = (m: Map<number, number>): string =>
-    [...m].sort((a, b) => a[0] - b[0]).map(([n, k]) => `${nodesText([n])}: ${sizeText(k)}`).join(", ");
+/** "node 0: 12 MiB, node 3: 52 MiB": memory per node, leaving out nodes with less than half a MiB of it */
+export function memoryByNodeText(m: Map<number, number>): string {
+    const all = [...m].sort((a, b) => a[0] - b[0]);
+    const some = all.filter(([, k]) => k >= 512);
+    return (some.length ? some : all).map(([n, k]) => `${nodesText([n])}: ${sizeText(k)}`).join(", ");
+}
 
 export function policyName(p: PolicyKind): string {
     switch (p) {

@@ -105,7 +105,7 @@ describe("memory per node", () => {
 
     it("shows each node's allocation counters as /sys has them, with their rates", async () => {
         await frame.click("[data-testid=allocations] button");
-        const row = "[data-testid=allocations] tr[data-node='0']";
+        const row = "[data-testid=allocations] tr[data-numastat-node='0']";
         await frame.waitForSelector(row);
         const sys = () => Object.fromEntries(readFileSync("/sys/devices/system/node/node0/numastat", "utf8").trim().split("\n").map(l => l.split(" ")).map(([k, v]) => [k, Number(v)]));
         const before = sys();

@@ -107,8 +107,8 @@ describe("threads-reader.sh", () => {
     });
 
     describe("with -m, from the guest's memory cgroup where libvirt gave it one", () => {
-        const guest = (cgroup: string, cmdline: string[] = []) => {
-            proc(100, "qemu-system-x86", "0-7", { cmdline, threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
+        const guest = (cgroup: string) => {
+            proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
             fs.writeFileSync(path.join(root, "proc", "100", "cgroup"), cgroup);
             fs.writeFileSync(path.join(root, "proc", "100", "numa_maps"), "7f0000000000 default anon=10 dirty=10 N0=10 kernelpagesize_kB=4\n");
             fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
@@ -143,9 +143,14 @@ describe("threads-reader.sh", () => {
             expect(memory("-m")).toEqual(new Map([[0, 40]]));
             guest(V2);
             expect(memory("-m")).toEqual(new Map([[0, 40]]));
-            guest(V2, ["qemu-system-x86_64", "-object", "memory-backend-file,mem-path=/dev/hugepages/libvirt/qemu/1-web"]);
+            // huge pages in use (its status says so, as the kernel prints it): the cgroup does not count them
+            guest(V2);
             stat("machine.slice/machine-qemu\\x2d1\\x2dweb.scope", V2_STAT);
+            fs.appendFileSync(path.join(root, "proc", "100", "status"), "HugetlbPages:\t  262144 kB\n");
             expect(memory("-m")).toEqual(new Map([[0, 40]]));
+            // none in use: the cgroup's count
+            fs.writeFileSync(path.join(root, "proc", "100", "status"), "Name:\tqemu-system-x86\nHugetlbPages:\t       0 kB\nCpus_allowed_list:\t0-7\n");
+            expect(memory("-m")).toEqual(new Map([[0, 1024], [3, 6144]]));
         });
     });
 

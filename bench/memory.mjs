@@ -1,0 +1,56 @@
+// make bench, memory part (issue 15), on the local lab (one node, KVM): what memory truth costs.
+//  1. one 2 GiB guest, its memory allocated at start: reading its memory per node from /proc/PID/numa_maps (the
+//     kernel walks the address space) against its memory cgroup's memory.numa_stat (counters the kernel keeps);
+//  2. one read of the reader (src/host/threads-reader.sh) for every running guest: threads only, with memory
+//     from the cgroups (-m, what the page runs every fifth read), and with memory from numa_maps (-M);
+// each as the median of REPS runs after a discarded warm-up, wall time and CPU time (user + system, from
+// /usr/bin/time). Prints one JSON line (bench/memory.json). Moving memory between nodes needs more than one node:
+// it is done, not timed, in the NUMA lab's e2e test.
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+const REPS = Number(process.env.BENCH_MEMORY_REPS ?? 21);
+const GUEST = "bench-memory";
+const virsh = (...a) => execFileSync("virsh", ["-q", "-c", "qemu:///system", ...a], { encoding: "utf8" });
+
+/** median of the wall and CPU seconds of REPS runs of argv (after one warm-up) */
+function cost(argv) {
+    const runs = [];
+    for (let i = 0; i <= REPS; i++) {
+        const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S", ...argv], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        if (r.status !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr}`);
+        const [wall, user, sys] = r.stderr.trim().split("\n").pop().split(" ").map(Number);
+        if (i > 0) runs.push({ wall, cpu: user + sys });
+    }
+    const median = k => runs.map(r => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+    return { wallMs: Math.round(1000 * median("wall")), cpuMs: Math.round(1000 * median("cpu")) };
+}
+
+const xml = `<domain type='kvm'><name>${GUEST}</name><memory unit='MiB'>2048</memory>` +
+    "<memoryBacking><allocation mode='immediate'/></memoryBacking><vcpu>1</vcpu>" +
+    "<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os>" +
+    "<devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
+fs.writeFileSync(`/tmp/${GUEST}.xml`, xml);
+virsh("define", `/tmp/${GUEST}.xml`);
+try {
+    virsh("start", GUEST);
+    const pid = fs.readFileSync(`/run/libvirt/qemu/${GUEST}.pid`, "utf8").trim();
+    const memoryLine = fs.readFileSync(`/proc/${pid}/cgroup`, "utf8").split("\n").find(l => /^\d+:memory:/.test(l));
+    const numaStat = memoryLine ? `/sys/fs/cgroup/memory${memoryLine.split(":")[2]}/memory.numa_stat` : null;
+    const reader = fs.readFileSync("src/host/threads-reader.sh", "utf8");
+    const running = virsh("list", "--name").split("\n").filter(Boolean).length;
+    const result = {
+        guestMiB: 2048,
+        numaMaps: cost(["cat", `/proc/${pid}/numa_maps`]),
+        numaStat: numaStat ? cost(["cat", numaStat]) : null,
+        runningGuests: running,
+        readerThreads: cost(["sh", "-c", reader, "numa-placement-reader"]),
+        readerMemoryCgroup: cost(["sh", "-c", reader, "numa-placement-reader", "-m"]),
+        readerMemoryNumaMaps: cost(["sh", "-c", reader, "numa-placement-reader", "-M"]),
+        reps: REPS,
+    };
+    console.log(JSON.stringify(result));
+} finally {
+    virsh("destroy", GUEST);
+    virsh("undefine", GUEST);
+}
