@@ -59,7 +59,7 @@ interface Props {
 /** verdicts that placing the guest fixes: "Place" is the row's suggested action for them */
 const PLACE_VERDICTS = new Set(["vcpus-unpinned", "vcpus-span", "shares-cpus"]);
 
-const COLUMNS = 9;
+const COLUMNS = 8;
 
 /** "97% local", "node 3" (measured, vCPUs unpinned), or what numatune allows */
 function memoryCellText(p: GuestPlacement): string {
@@ -79,8 +79,8 @@ const guestProblems = (row: GuestRow): GuestProblem[] => {
  *  select the row and cancel the button's default action. */
 const keepKeysInCell = (e: React.KeyboardEvent) => e.stopPropagation();
 
-type SortKey = "name" | "state" | "vcpus" | "emulatorCpus" | "workers" | "memory" | "verdict";
-const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "emulatorCpus", "workers", "memory", "verdict"];
+type SortKey = "name" | "state" | "vcpus" | "emulatorCpus" | "memory" | "verdict";
+const SORT_KEYS: SortKey[] = ["name", "state", "vcpus", "emulatorCpus", "memory", "verdict"];
 
 function sortValue(r: GuestRow, key: SortKey): string | number {
     switch (key) {
@@ -88,7 +88,6 @@ function sortValue(r: GuestRow, key: SortKey): string | number {
     case "state": return stateText(r.guest.state);
     case "vcpus": return r.placement.vcpus.cpus[0] ?? -1;
     case "emulatorCpus": return r.placement.emulator.cpus[0] ?? -1;
-    case "workers": return r.placement.kernel?.nodes[0] ?? -1;
     // the least local first; guests whose memory was not measured after all, by what numatune allows
     case "memory": return r.placement.memory?.local ?? 2 + (r.placement.memoryNodes?.[0] ?? -1) / 10000;
     case "verdict": return VERDICT_ORDER.indexOf(r.placement.verdict.kind);
@@ -123,9 +122,8 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                     <Th modifier="wrap" sort={sort(1)}>{_("State")}</Th>
                     <Th modifier="wrap" sort={sort(2)}>{_("vCPUs")}</Th>
                     <Th modifier="wrap" sort={sort(3)}>{_("Emulator CPUs")}</Th>
-                    <Th modifier="wrap" sort={sort(4)}>{_("vhost")}</Th>
-                    <Th modifier="wrap" sort={sort(5)}>{_("Memory")}</Th>
-                    <Th modifier="wrap" sort={sort(6)}>{_("Verdict")}</Th>
+                    <Th modifier="wrap" sort={sort(4)}>{_("Memory")}</Th>
+                    <Th modifier="wrap" sort={sort(5)}>{_("Verdict")}</Th>
                     <Th screenReaderText={_("Actions")} />
                 </Tr>
             </Thead>
@@ -162,10 +160,13 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                             <Td dataLabel={_("vCPUs")} data-vcpus={guest.config.vcpuCurrent}>
                                 <GroupCell group={placement.vcpus} unpinnedText={_("any CPU")} count={guest.config.vcpuCurrent} />
                             </Td>
-                            <Td dataLabel={_("Emulator CPUs")}><GroupCell group={placement.emulator} unpinnedText={_("any CPU")} /></Td>
-                            <Td dataLabel={_("vhost")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}
-                                title={_("Where the kernel workers (vhost) may run")}>
-                                {placement.kernel ? nodesText(placement.kernel.nodes) : "—"}
+                            <Td dataLabel={_("Emulator CPUs")} data-kernel={placement.kernel ? cpusetFormat(placement.kernel.cpus) : ""}>
+                                <GroupCell group={placement.emulator} unpinnedText={_("any CPU")} />
+                                {placement.kernel && (
+                                    <><br /><small title={_("Where the kernel workers (vhost) may run")}>
+                                        {format(_("vhost: $0"), nodesText(placement.kernel.nodes))}
+                                    </small></>
+                                )}
                             </Td>
                             <Td dataLabel={_("Memory")} data-memory={placement.memoryNodes?.join(",") ?? ""}
                                 title={placement.memory ? _("Where the memory is (the kernel's count), against the vCPUs' nodes") : _("Where the memory may be (numatune)")}>
