@@ -1,7 +1,7 @@
 // CPU time by thread, from successive /proc snapshots: how busy each thread was over the last interval, the CPU it
 // last ran on, and, for each group of a guest's threads, the share of samples on each NUMA node while the page has
 // been open ("emulator threads: 100% on node 3 over the last minute").
-import { guestThreads, type Connection, type Snapshot, type ThreadRole } from "./threads";
+import { guestThreads, snapshotGuests, type Connection, type Snapshot, type ThreadRole } from "./threads";
 import type { HostTopology } from "./topology";
 
 export interface ThreadRun {
@@ -14,8 +14,7 @@ export interface ThreadRun {
 /** how many snapshots the page keeps for the shares (one every few seconds: about a minute) */
 export const RUN_HISTORY = 20;
 
-const guestPid = (snap: Snapshot, name: string, connection: Connection) =>
-    (connection === "system" ? snap.guests : snap.sessionGuests).get(name)?.pid;
+const guestPid = (snap: Snapshot, name: string, connection: Connection) => snapshotGuests(snap, connection).get(name)?.pid;
 
 /**
  * Each thread's CPU % between two reads of the same guest process: the growth of its CPU time against the time
