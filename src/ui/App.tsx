@@ -1,5 +1,5 @@
 // The page: the host's NUMA map and its guests, with where their threads run.
-import React, { useEffect, useMemo, useState } from "react";
+import React, { useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { AlignAllDialog, type BatchItem } from "./AlignAllDialog";
@@ -18,7 +18,8 @@ import { contentionCompute, contentionOverlaps, type CpuContention } from "../mo
 import { mapRoles } from "../model/hostmap";
 import { MEMORY_OFF_THRESHOLD, placementCompute } from "../model/placement";
 import { guestIsActive } from "../model/guest";
-import { guestThreads, snapshotGuests } from "../model/threads";
+import { guestThreads, snapshotGuests, type Snapshot } from "../model/threads";
+import { affinityMoved } from "../model/affinitywatch";
 import type { VerdictKind } from "../model/placement";
 import { policyParse } from "../model/policy";
 import { GuestsToolbar } from "./GuestsToolbar";
@@ -68,6 +69,13 @@ export const App = () => {
     useEffect(() => { if (guests) refreshThreads() }, [guests, refreshThreads]);
 
     const snapshot = threads.snapshot;
+    // threads moved without a libvirt signal (one lost across a libvirtd restart, or taskset): the definitions again
+    const snapshotSeen = useRef<Snapshot | null>(null);
+    const reload = data.reload;
+    useEffect(() => {
+        if (affinityMoved(snapshotSeen.current, snapshot)) reload();
+        snapshotSeen.current = snapshot;
+    }, [snapshot, reload]);
     const host = data.status === "ready" ? data.host.topology : null;
     // who competes for each CPU: the running guests' vCPUs, both connections
     const contention = useMemo(() => host && data.status === "ready"

@@ -19,6 +19,9 @@ const RETRY_MS = 5000;
  *  libvirtd comes back): one call for every guest's state notices both, while the page is visible */
 const LIVENESS_MS = 5000;
 const COALESCE_MS = 250;
+/** every how many liveness ticks everything is read again all the same (every 30 s): a safety net for a signal
+ *  libvirt-dbus did not deliver, e.g. a live pin right after libvirtd restarted */
+const FULL_EVERY = 6;
 
 const statesKey = (states: [string, string][]): string =>
     states.map(([n, s]) => `${n}\u0000${s}`).sort().join("\u0001");
@@ -108,12 +111,14 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
     }, [connection, enabled, epoch, schedule]);
 
     // while visible and ready: every guest's state every few seconds; a failure (libvirtd gone) or a change (an
-    // event missed, e.g. across a libvirtd restart) reads everything again
+    // event missed, e.g. across a libvirtd restart) reads everything again, and so does every sixth tick
     useEffect(() => {
         if (data.status !== "ready") return;
         let timer: number | null = null;
+        let ticks = 0;
         const tick = () => {
             if (cockpit.hidden) return;
+            if (++ticks % FULL_EVERY === 0 && !held.current) { void load(); return }
             domainStatesGet({ connection }).then(
                 states => { if (statesKey([...states]) !== statesSeen.current) void load() },
                 () => void load());
