@@ -80,15 +80,17 @@ update-po: pot
 clean:
 	rm -rf dist
 
-# the NUMA lab: the article's 4-node host as a nested VM (see README); NUMA_LAB_NO_CPUSET=1 for the drift case
+# the NUMA lab: the article's 4-node host as a nested VM (see README); NUMA_LAB_DEBIAN=12 (default) or 13,
+# NUMA_LAB_NO_CPUSET=1 for the drift case
 numa-lab:
 	bash test/numa-lab/up.sh
 
 numa-lab-down:
 	bash test/numa-lab/down.sh
 
+# the NUMA suite against the lab that runs (its generation as it booted); NUMA_LAB_SUITE=small for the smaller one
 check-numa: $(NODE_MODULES_STAMP)
-	npx vitest run --config test/e2e-numa/vitest.config.ts
+	NUMA_LAB_DEBIAN=$$(cat /run/numa-placement-numa-lab/generation 2>/dev/null || echo 12) npx vitest run --config test/e2e-numa/vitest.config.ts
 
 # speed against cockpit-machines and the command line (see bench/results.md); needs the local lab's packages
 bench: dist/index.js

@@ -39,9 +39,92 @@ export async function labGuests(): Promise<Map<string, string>> {
     return states;
 }
 
-/** rhel64's QEMU pid and its vhost worker (a kernel thread "vhost-PID" on Linux 6.1) as /proc in the lab has them */
-export async function labVhost(guest: string): Promise<{ pid: number; tid: number; comm: string; cpus: string }> {
-    const out = await labSsh(`pid=$(cat /run/libvirt/qemu/${guest}.pid); for p in /proc/[0-9]*; do c=$(cat $p/comm 2>/dev/null); [ "$c" = "vhost-$pid" ] && echo "$pid \${p##*/} $c $(sed -n 's/^Cpus_allowed_list:\\s*//p' $p/status)"; done; true`);
-    const [pid, tid, comm, cpus] = out.trim().split(/\s+/);
-    return { pid: Number(pid), tid: Number(tid), comm: comm!, cpus: cpus! };
+/** The lab's host generation (make numa-lab NUMA_LAB_DEBIAN=12 or 13), as the lab's own os-release has it */
+export async function labGeneration(): Promise<number> {
+    return Number(/^VERSION_ID="?(\d+)/m.exec(await labSsh("cat /etc/os-release"))?.[1]);
+}
+
+type LabVhost = { pid: number; tid: number; comm: string; cpus: string; inProcess: boolean };
+
+/**
+ * A guest's QEMU pid and its vhost workers (one per queue pair of each vhost NIC), as /proc in the lab has them: a
+ * kernel thread "vhost-PID" of its own (Linux 6.1) or a thread "vhost-PID" inside QEMU's process (a vhost_task,
+ * Linux 6.4 and later), found by looking in both places.
+ */
+export async function labVhosts(guest: string): Promise<LabVhost[]> {
+    const out = await labSsh(`pid=$(cat /run/libvirt/qemu/${guest}.pid); for p in /proc/[0-9]* /proc/$pid/task/[0-9]*; do c=$(cat $p/comm 2>/dev/null); [ "$c" = "vhost-$pid" ] && echo "$pid \${p##*/} $c $(sed -n 's/^Cpus_allowed_list:\\s*//p' $p/status) \${p%/*}"; done; true`);
+    return out.trim().split("\n").filter(Boolean).map(line => {
+        const [pid, tid, comm, cpus, dir] = line.split(/\s+/);
+        return { pid: Number(pid), tid: Number(tid), comm: comm!, cpus: cpus!, inProcess: dir !== "/proc" };
+    });
+}
+
+/** the guest's (first) vhost worker */
+export async function labVhost(guest: string): Promise<LabVhost> {
+    const [first] = await labVhosts(guest);
+    if (!first) throw new Error(`no vhost worker of ${guest} in the lab's /proc`);
+    return first;
+}
+
+/** every emulator-group thread of a guest in the lab, and its vhost worker: name -> Cpus_allowed_list */
+export async function labEmulatorThreads(guest: string): Promise<string[]> {
+    const out = await labSsh(`pid=$(cat /run/libvirt/qemu/${guest}.pid); for t in /proc/$pid/task/*; do printf '%s\\t%s\\n' "$(cat $t/comm)" "$(sed -n 's/^Cpus_allowed_list:\\s*//p' $t/status)"; done`);
+    return out.trim().split("\n").filter(l => !/^(CPU \d+\/|kvm-nx)/.test(l)).map(l => l.split("\t")[1]!);
+}
+
+/** Move memory's running guest, place-memory (removed by its test), and three unpinned, shut-off guests for "Plan the host" (starting guests under emulation costs minutes; the running
+ *  guest moved is the lab's wide): one with 2 vCPUs, one with 2 guest NUMA cells, and one with 8 vCPUs, bigger than
+ *  any node (6 CPUs). wide gets its lab pins back (vCPUs on 5 and 12), so that the test can run again. */
+export async function labGuestsAdd(): Promise<void> {
+    const xml = (name: string, vcpus: number, cpu = "") => `<domain type='kvm'><name>${name}</name><memory unit='MiB'>64</memory>` +
+        `<vcpu placement='static'>${vcpus}</vcpu>${cpu}<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os>` +
+        "<devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
+    const cells = "<cpu><numa><cell id='0' cpus='0' memory='32' unit='MiB'/><cell id='1' cpus='1' memory='32' unit='MiB'/></numa></cpu>";
+    const defines = ([["place-two", xml("place-two", 2)], ["place-cells", xml("place-cells", 2, cells)], ["place-big", xml("place-big", 8)]] as const)
+        .map(([name, x]) => `cat > /tmp/${name}.xml <<'EOF'\n${x}\nEOF\nvirsh -q define /tmp/${name}.xml >/dev/null\n`).join("");
+    // (a run stopped half-way may have left them defined)
+    const clean = "for g in place-two place-cells place-big place-memory; do virsh -q destroy $g >/dev/null 2>&1; virsh -q undefine $g >/dev/null 2>&1; done\n";
+    await labSsh(`${clean}set -e\n${defines}virsh -q vcpupin wide 0 5 --config\nvirsh -q vcpupin wide 1 12 --config\nvirsh -q vcpupin wide 1 12 --live\n`);
+}
+
+// Move memory's guest: 256 MiB allocated at start by QEMU's threads on node 0, its vCPU on node 2; then the
+    // emulator threads join the vCPU there, so that only the memory is elsewhere
+const MEMORY_GUEST_XML = "<domain type='kvm'><name>place-memory</name><memory unit='MiB'>256</memory>" +
+    "<memoryBacking><allocation mode='immediate'/></memoryBacking><vcpu placement='static'>1</vcpu>" +
+    "<cputune><vcpupin vcpu='0' cpuset='13'/><emulatorpin cpuset='0,2,4'/></cputune>" +
+    "<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os><devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
+export const MEMORY_GUEST_START = `cat > /tmp/place-memory.xml <<'EOF'\n${MEMORY_GUEST_XML}\nEOF\nvirsh -q define /tmp/place-memory.xml >/dev/null\n` +
+    "virsh -q start place-memory >/dev/null\nvirsh -q emulatorpin place-memory 13,15,17 --live\n";
+    // one ssh session: each costs seconds under emulation
+
+/** node -> KiB of a lab guest's own memory (anonymous, huge pages, memfd), from its numa_maps read over ssh */
+export async function labMemory(guest: string): Promise<Map<number, number>> {
+    const out = await labSsh(`cat /proc/$(cat /run/libvirt/qemu/${guest}.pid)/numa_maps`);
+    const memory = new Map<number, number>();
+    for (const line of out.split("\n")) {
+        if (!/ anon=| huge( |$)| file=\/(memfd:|dev\/shm\/)/.test(line)) continue;
+        const size = Number(/ kernelpagesize_kB=(\d+)/.exec(line)?.[1] ?? 4);
+        for (const m of line.matchAll(/ N(\d+)=(\d+)/g)) memory.set(Number(m[1]), (memory.get(Number(m[1])) ?? 0) + Number(m[2]) * size);
+    }
+    return memory;
+}
+
+export const total = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+/** guest -> the CPU set of each vCPU (running guests: live; shut-off: saved), from virsh vcpupin in the lab */
+export async function labPins(): Promise<Map<string, string[]>> {
+    const out = await labSsh("for g in $(virsh -q list --all --name); do s=$(virsh -q domstate $g); f=--config; [ \"$s\" = running ] && f=--live; virsh -q vcpupin $g $f | sed \"s/^/$g /\"; done");
+    const pins = new Map<string, string[]>();
+    for (const line of out.trim().split("\n")) {
+        const [guest, , set] = line.trim().split(/\s+/);
+        pins.set(guest!, [...pins.get(guest!) ?? [], set!]);
+    }
+    return pins;
+}
+
+/** CPU -> node, from lscpu in the lab */
+export async function labCpuNodes(): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const [node, list] of await labNodes()) for (const c of list.split(",")) out.set(Number(c), node);
+    return out;
 }

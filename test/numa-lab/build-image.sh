@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the NUMA lab's disk image (Debian 12 with systemd, libvirt, libvirt-dbus and Cockpit) into $CACHE.
+# Builds the NUMA lab's disk image (Debian $SUITE: 12 or 13, with systemd, libvirt, libvirt-dbus and Cockpit) into $CACHE.
 # Runs as root on the Debian 12 host; about 70-100 s. The chroot gets its own minimal /dev: binding the host's
 # /dev lets package scripts change the host's /dev/kvm group.
 set -euo pipefail
@@ -8,7 +8,7 @@ source "$(dirname "$0")/common.sh"
 command -v debootstrap >/dev/null ||
     flock /run/numa-placement-apt.lock sh -c 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap' >&2
 mkdir -p "$CACHE"
-[ -f "$CACHE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C numa-lab -f "$CACHE/id_ed25519"
+[ -f "$KEYS/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C numa-lab -f "$KEYS/id_ed25519"
 
 MIRROR=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
@@ -23,8 +23,10 @@ cleanup() {
 trap cleanup EXIT
 
 rm -rf "$ROOT" "$CACHE/image.raw"
-log "debootstrap bookworm from $MIRROR"
-debootstrap --variant=minbase bookworm "$ROOT" "$MIRROR" >&2
+# (the image of the layout before generations lay in $KEYS itself)
+rm -f "$KEYS/image.raw" "$KEYS/vmlinuz" "$KEYS/initrd.img" "$KEYS/recipe.sha256"
+log "debootstrap $SUITE from $MIRROR"
+debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >&2
 mount -t proc proc "$ROOT/proc"
 mount -t sysfs sys "$ROOT/sys"
 mkdir -p "$ROOT/dev/pts" && mount -t devpts devpts "$ROOT/dev/pts"
@@ -52,7 +54,7 @@ install -m 0644 "$NUMA_DIR/files/libvirtd-after-cpus.conf" "$ROOT/etc/systemd/sy
 chroot "$ROOT" systemctl enable systemd-networkd numa-lab-cpus.service ssh cockpit.socket >&2
 chroot "$ROOT" systemctl disable libvirt-guests e2scrub_reap 2>/dev/null >&2 || true
 rm -f "$ROOT/etc/libvirt/qemu/networks/autostart/default.xml"
-mkdir -p "$ROOT/root/.ssh" && install -m 0600 "$CACHE/id_ed25519.pub" "$ROOT/root/.ssh/authorized_keys"
+mkdir -p "$ROOT/root/.ssh" && install -m 0600 "$KEYS/id_ed25519.pub" "$ROOT/root/.ssh/authorized_keys"
 chroot "$ROOT" useradd -m -s /bin/bash -G sudo,libvirt,kvm "$ADMIN_USER"
 chroot "$ROOT" useradd -m -s /bin/bash -G libvirt "$VIEWER_USER"
 printf '%s:%s\n%s:%s\n' "$ADMIN_USER" "$LAB_PASSWORD" "$VIEWER_USER" "$LAB_PASSWORD" | chroot "$ROOT" chpasswd

@@ -1,7 +1,17 @@
 # Shared by the NUMA lab's scripts.
 NUMA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$NUMA_DIR/../.." && pwd)
-CACHE=${NUMA_LAB_CACHE:-/var/cache/numa-placement-lab}
+# the host generation: Debian 12 (Linux 6.1, libvirt 9.0, Cockpit 287) or Debian 13 (Linux 6.12, libvirt 11.3,
+# Cockpit 337); one lab runs at a time (same ports), each generation's image is cached in its own directory
+GENERATION=${NUMA_LAB_DEBIAN:-12}
+case "$GENERATION" in
+    12) SUITE=bookworm ;;
+    13) SUITE=trixie ;;
+    *) printf 'numa-lab: NUMA_LAB_DEBIAN must be 12 or 13, not "%s"\n' "$GENERATION" >&2; exit 2 ;;
+esac
+# the ssh key is shared by both generations (the tests read it from here); the images are not
+KEYS=${NUMA_LAB_CACHE:-/var/cache/numa-placement-lab}
+CACHE=$KEYS/debian-$GENERATION
 RUN=${NUMA_LAB_RUN:-/run/numa-placement-numa-lab}
 SSH_PORT=${NUMA_LAB_SSH_PORT:-2222}
 COCKPIT_PORT=${NUMA_LAB_COCKPIT_PORT:-9091}
@@ -12,15 +22,19 @@ LAB_PASSWORD=numalab
 
 log() { printf 'numa-lab: %s\n' "$*" >&2; }
 
-SSH_OPTS=(-i "$CACHE/id_ed25519" -p "$SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+SSH_OPTS=(-i "$KEYS/id_ed25519" -p "$SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
           -o LogLevel=ERROR -o ConnectTimeout=30 -o ServerAliveInterval=15 -o BatchMode=yes)
 # run a fixed command inside the lab, as root
 lab_ssh() { ssh "${SSH_OPTS[@]}" root@127.0.0.1 "$@"; }
 
 # the recipe: everything the image is built from; a change rebuilds it
 recipe_hash() {
-    cat "$NUMA_DIR/build-image.sh" "$NUMA_DIR/packages.txt" "$NUMA_DIR"/files/* "$CACHE/id_ed25519.pub" 2>/dev/null | sha256sum | cut -d' ' -f1
+    { echo "$SUITE"; cat "$NUMA_DIR/build-image.sh" "$NUMA_DIR/packages.txt" "$NUMA_DIR"/files/* "$KEYS/id_ed25519.pub"; } 2>/dev/null |
+        sha256sum | cut -d' ' -f1
 }
+
+# the generation of the lab that runs now (written when it boots)
+running_generation() { cat "$RUN/generation" 2>/dev/null || echo 12; }
 
 qemu_pid() { # the lab's QEMU, when it is still the process the pidfile names
     local pid

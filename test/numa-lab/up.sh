@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make numa-lab: the article's 4-node, 24-CPU host as a nested Debian 12 VM (TCG), with libvirt, libvirt-dbus,
+# make numa-lab: the article's 4-node, 24-CPU host as a nested Debian VM (TCG), with libvirt, libvirt-dbus,
 # Cockpit (http://127.0.0.1:9091, password login) and demo guests with vhost-net NICs. Idempotent.
+#   NUMA_LAB_DEBIAN=12 (the default: Linux 6.1, libvirt 9.0, Cockpit 287) or 13 (Linux 6.12, libvirt 11.3, Cockpit 337)
 #   NUMA_LAB_NO_CPUSET=1: libvirt without its cpuset controller, so a live emulatorpin leaves vhost behind
 #   NUMA_LAB_IMAGE_ONLY=1: only build the image when needed (make check does it while other suites run)
 set -euo pipefail
@@ -19,7 +20,7 @@ fi
 
 # 1. the image, when missing or when its recipe changed
 if [ ! -f "$CACHE/image.raw" ] || [ "$(cat "$CACHE/recipe.sha256" 2>/dev/null)" != "$(recipe_hash)" ]; then
-    if qemu_pid >/dev/null; then
+    if qemu_pid >/dev/null && [ "$(running_generation)" = "$GENERATION" ]; then
         log "the image's recipe changed while the lab runs: make numa-lab-down first"; exit 1
     fi
     log "building the disk image (about a minute and a half)"
@@ -28,10 +29,14 @@ fi
 
 [ "${NUMA_LAB_IMAGE_ONLY:-0}" = 1 ] && { log "image ready"; exit 0; }
 
+if qemu_pid >/dev/null && [ "$(running_generation)" != "$GENERATION" ]; then
+    log "the Debian $(running_generation) lab runs: make numa-lab-down first (one generation at a time)"; exit 1
+fi
+
 # 2. boot it, unless it runs
 if ! qemu_pid >/dev/null; then
     node "$NUMA_DIR/srat.mjs" "$RUN/srat.bin" "$RUN/slit.bin"
-    log "booting the 4-node host (TCG, 24 CPUs)"
+    log "booting the 4-node host (Debian $GENERATION, TCG, 24 CPUs)"
     rm -f "$RUN/serial.log"
     qemu-system-x86_64 -name numa-lab -M q35 -accel tcg,thread=multi,tb-size=512 -cpu max \
         -smp 24,sockets=1,cores=24,threads=1 -m 4G -acpitable file="$RUN/srat.bin" -acpitable file="$RUN/slit.bin" \
@@ -43,6 +48,7 @@ if ! qemu_pid >/dev/null; then
         -device virtio-net-pci,netdev=n0 -display none -serial file:"$RUN/serial.log" \
         -pidfile "$RUN/qemu.pid" -daemonize
     echo "${NUMA_LAB_NO_CPUSET:-0}" > "$RUN/no-cpuset"
+    echo "$GENERATION" > "$RUN/generation"
 fi
 
 log "waiting for ssh"
@@ -86,7 +92,7 @@ lab_ssh "for g in ${to_start[*]}; do [ \"\$(virsh -q domstate \$g)\" = running ]
 
 log "ready"
 cat <<TXT
-NUMA lab (the article's 4-node host): http://127.0.0.1:$COCKPIT_PORT/numa-placement
+NUMA lab (the article's 4-node host, Debian $GENERATION): http://127.0.0.1:$COCKPIT_PORT/numa-placement
   logins: $ADMIN_USER / $LAB_PASSWORD (administrator, sudo)   $VIEWER_USER / $LAB_PASSWORD (limited access)
-  ssh:    ssh -i $CACHE/id_ed25519 -p $SSH_PORT root@127.0.0.1
+  ssh:    ssh -i $KEYS/id_ed25519 -p $SSH_PORT root@127.0.0.1
 TXT
