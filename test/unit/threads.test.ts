@@ -88,6 +88,16 @@ describe("drift", () => {
         expect(t.filter(x => threadDrifts(x, eff)).map(x => x.comm)).toEqual(["vhost-4242"]);
     });
 
+    it("a multiqueue NIC on Linux 6.12: each vhost worker inside the process is one, and only the moved one drifts", () => {
+        const wide = guestOf("rhel64-live"); // the emulator unpinned: vhost workers belong on every CPU
+        const t = guestThreads(snapshotOf("linux-6.12-multiqueue"), "wide")!;
+        expect(t.filter(x => x.role.kind === "vhost").map(x => [x.tid, x.role])).toEqual([
+            [7930, { kind: "vhost", kernelThread: false }],
+            [7931, { kind: "vhost", kernelThread: false }],
+        ]);
+        expect(t.filter(x => x.role.kind === "vhost" && threadDrifts(x, guestEffective(wide, host))).map(x => x.tid)).toEqual([7931]);
+    });
+
     it("nothing drifts when every thread is where its configuration says", () => {
         const eff = guestEffective(guestOf("rhel64-live"), host);
         const t = guestThreads(snapshotOf("linux-6.4-vhost-inside"), "rhel64")!;
