@@ -7,7 +7,8 @@
 # the session is read: the page runs it that way as the user, never as root (src/host/threads.ts). With -m, each
 # guest's resident memory per NUMA node follows its threads (from its memory cgroup's memory.numa_stat where libvirt
 # gave it one, else from /proc/PID/numa_maps; one awk per guest); -M reads numa_maps only (for the benchmark).
-# Each thread's CPU time and last CPU follow it (R), with the clock they are counted against (U, once).
+# Each thread's CPU time and last CPU follow it (R), with the clock they are counted against (U, once), and each
+# node's allocation counters (N) and huge pages of each size, reserved and free (H).
 #
 # It may run as root, so it trusts nothing a user can write: records are lines, and no name that could hold a
 # newline is ever printed (a pid file whose name has one is skipped; a thread name is read up to its first
@@ -43,6 +44,19 @@ for f in "$SYS"/devices/system/node/node[0-9]*/numastat; do
     case $hit$miss$foreign$other in ''|*[!0-9]*) continue ;; esac
     [ -n "$hit" ] && [ -n "$miss" ] && [ -n "$foreign" ] && [ -n "$other" ] &&
         printf 'N\t%s\t%s\t%s\t%s\t%s\n' "$node" "$hit" "$miss" "$foreign" "$other"
+done
+# each node's huge pages of each size: how many the kernel reserved and how many are free (builtins only)
+for d in "$SYS"/devices/system/node/node[0-9]*/hugepages/hugepages-[0-9]*kB; do
+    node=${d%/hugepages/*}; node=${node##*/node}
+    size=${d##*/hugepages-}; size=${size%kB}
+    case $node in ''|*[!0-9]*) continue ;; esac
+    case $size in ''|*[!0-9]*) continue ;; esac
+    total= free=
+    read -r total 2>/dev/null < "$d/nr_hugepages"
+    read -r free 2>/dev/null < "$d/free_hugepages"
+    case $total in ''|*[!0-9]*) continue ;; esac
+    case $free in ''|*[!0-9]*) continue ;; esac
+    printf 'H\t%s\t%s\t%s\t%s\n' "$node" "$size" "$total" "$free"
 done
 [ $# -gt 0 ] || [ -n "$session_dir" ] || set -- /run/libvirt/qemu
 NL='

@@ -28,7 +28,7 @@ export type MemoryMoveRefusal =
     /** nothing lies off the vCPUs' nodes */
     | { kind: "local"; nodes: number[] }
     | { kind: "no-memory"; node: number; needKiB: number; freeKiB: number }
-    /** huge pages move only to a node with free huge pages of their size, which the page does not read yet */
+    /** huge pages move only to a node with free huge pages of their size, which this plan does not check yet (the map shows them) */
     | { kind: "huge-pages" }
     /** the running guest's binding keeps its memory off the target, and libvirt does not change it live in this mode */
     | { kind: "bound-live"; mode: string; nodeset: number[]; targets: number[] }

@@ -15,6 +15,7 @@
 //                                                 began, and clock ticks per second
 //   N<TAB>NODE<TAB>HIT<TAB>MISS<TAB>FOREIGN<TAB>OTHER  a node's page allocation counters (numastat): numa_hit,
 //                                                 numa_miss, numa_foreign, other_node
+//   H<TAB>NODE<TAB>SIZE<TAB>TOTAL<TAB>FREE          a node's huge pages of one size (KiB): reserved and free
 //   S<TAB>REASON<TAB>NAME                         a guest that was skipped: "ended" (its process ended before the
 //                                                 read), "no-pid" (its pid file holds no process id)
 //   E<TAB>CODE                                    a problem of the read as a whole: "no-pid-access" (libvirt's pid
@@ -58,6 +59,15 @@ export interface Snapshot {
     clock?: { uptime: number; hz: number };
     /** each node's page allocation counters (/sys/devices/system/node/nodeN/numastat) */
     numastat?: Map<number, NodeCounters>;
+    /** each node's huge pages, by page size (/sys/devices/system/node/nodeN/hugepages/) */
+    hugepages?: Map<number, HugePages[]>;
+}
+
+/** A node's huge pages of one size: how many the kernel reserved there, and how many are free. */
+export interface HugePages {
+    sizeKiB: number;
+    total: number;
+    free: number;
 }
 
 /** A node's page allocation counters, in pages since boot (allocations, not accesses). */
@@ -76,7 +86,7 @@ export interface NodeCounters {
 export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
 const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
 
-export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock" | "numastat";
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock" | "numastat" | "hugepages";
 
 export type SnapshotProblem =
     | { kind: "not-a-snapshot" }
@@ -118,6 +128,7 @@ export function snapshotMerge(system: Snapshot, session: Snapshot): Snapshot {
         problems: [...system.problems, ...session.problems],
         clock: system.clock ?? session.clock,
         numastat: system.numastat ?? session.numastat,
+        hugepages: system.hugepages ?? session.hugepages,
     };
 }
 
@@ -184,6 +195,13 @@ export function snapshotParse(text: string): Snapshot {
             if (f.length < 6 || f.slice(1, 6).some(x => !/^\d+$/.test(x))) { bad(n, "numastat"); return }
             (snap.numastat ??= new Map()).set(Number(f[1]), { hit: Number(f[2]), miss: Number(f[3]), foreign: Number(f[4]), other: Number(f[5]) });
             return;
+        case "H": {
+            if (f.length < 5 || f.slice(1, 5).some(x => !/^\d+$/.test(x))) { bad(n, "hugepages"); return }
+            const sizes: HugePages[] = (snap.hugepages ??= new Map()).get(Number(f[1])) ?? [];
+            sizes.push({ sizeKiB: Number(f[2]), total: Number(f[3]), free: Number(f[4]) });
+            snap.hugepages.set(Number(f[1]), sizes.sort((a, b) => a.sizeKiB - b.sizeKiB));
+            return;
+        }
         case "U":
             if (f.length < 3 || !/^\d+(\.\d+)?$/.test(f[1]!) || !/^[1-9]\d*$/.test(f[2]!)) { bad(n, "clock"); return }
             snap.clock = { uptime: Number(f[1]), hz: Number(f[2]) };

@@ -226,7 +226,7 @@ export const App = () => {
                     {data.status === "ready" && (
                         <HostMap host={data.host} contention={contention} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
                                  guestName={selectedRow?.guest.name ?? null} guestMemory={selectedRow?.placement.memory?.byNode ?? null}
-                                 counters={threads.counters} />
+                                 counters={threads.counters} hugepages={snapshot?.hugepages ?? null} />
                     )}
                     <Card>
                         <CardHeader actions={{

@@ -8,6 +8,7 @@ import { contentionOwnerGuests, type CpuContention } from "../model/contention";
 import { cpusetFormat } from "../model/cpuset";
 import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";
 import type { CounterSample } from "../model/numastat";
+import type { HugePages } from "../model/threads";
 import { AllocationCounters } from "./AllocationCounters";
 import { _, format } from "./i18n";
 import { roleText, sizeText } from "./words";
@@ -23,13 +24,15 @@ interface Props {
     guestMemory: Map<number, number> | null;
     /** the nodes' allocation counters of the reads so far */
     counters: readonly CounterSample[];
+    /** each node's huge pages by size, from the last read (none before the first) */
+    hugepages: Map<number, HugePages[]> | null;
 }
 
 /** "pinned here: rhel64 vCPU 0, web vCPU 1" */
 const ownersText = (use: CpuContention | undefined): string =>
     use?.owners.length ? format(_("pinned here: $0"), use.owners.map(h => format(_("$0 vCPU $1"), h.name, h.vcpu)).join(", ")) : "";
 
-export const HostMap = ({ host, contention, roles, guestName, guestMemory, counters }: Props) => {
+export const HostMap = ({ host, contention, roles, guestName, guestMemory, counters, hugepages }: Props) => {
     const guestTotal = guestMemory ? [...guestMemory.values()].reduce((a, b) => a + b, 0) : 0;
     const topo = host.topology;
     const anyOwned = [...contention.values()].some(u => u.owners.length > 0);
@@ -64,6 +67,7 @@ export const HostMap = ({ host, contention, roles, guestName, guestMemory, count
                                                 : sizeText(n.memoryKiB)}
                                         </small>
                                     )}
+                                    <HugePagesLine sizes={hugepages?.get(n.id)} />
                                 </header>
                                 {guestMemory && guestTotal > 0 && (() => {
                                     const kib = guestMemory.get(n.id) ?? 0;
@@ -134,5 +138,16 @@ export const HostMap = ({ host, contention, roles, guestName, guestMemory, count
                 <AllocationCounters samples={counters} />
             </CardBody>
         </Card>
+    );
+};
+
+/** "2 MiB huge pages: 12 of 512 free", for each page size the kernel reserved some of on this node */
+const HugePagesLine = ({ sizes }: { sizes: HugePages[] | undefined }) => {
+    if (!sizes) return null;
+    const reserved = sizes.filter(h => h.total > 0);
+    return (
+        <small className="np-node-mem" data-testid="map-hugepages" data-hugepages={sizes.map(h => `${h.sizeKiB}:${h.total}:${h.free}`).join(",")}>
+            {reserved.map(h => format(_("$0 huge pages: $1 of $2 free"), sizeText(h.sizeKiB), h.free, h.total)).join("; ")}
+        </small>
     );
 };

@@ -33,7 +33,7 @@ export function memoryMoveRefusalText(r: MemoryMoveRefusal): string {
     case "vcpus-everywhere": return _("The vCPUs may run on every node, so no node is the memory's own. Place the guest first.");
     case "local": return format(_("All of the memory is on the vCPUs' $0 already."), nodesText(r.nodes));
     case "no-memory": return format(_("$0 has $1 free; moving the memory there needs $2."), nodesText([r.node]), sizeText(r.freeKiB), sizeText(r.needKiB));
-    case "huge-pages": return _("The guest's memory is in huge pages: they move only to a node with free huge pages of the same size, which this page does not check yet. Move them with migratepages after checking /sys/devices/system/node/node*/hugepages.");
+    case "huge-pages": return _("The guest's memory is in huge pages: they move only to a node with free huge pages of the same size, which Move memory does not check yet. The map shows each node's free huge pages; move them with migratepages when the target has enough.");
     case "bound-live": return format(_("The running guest's memory is bound $0 ($1), which keeps it off $2, and libvirt changes that binding only when the guest starts. Change the saved config (Place) and restart the guest."),
                                      memModeText(r.mode), nodesText(r.nodeset), nodesText(r.targets));
     case "cells-bound": return format(cockpit.ngettext("The saved config binds guest NUMA cell $0 to another node than $1: use Place to bind each cell.",

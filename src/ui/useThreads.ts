@@ -49,11 +49,13 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
         ).then(({ snapshot, error }) => {
             running.current = false;
             if (!alive.current) return;
+            // counted now: the updater below may run after the next read (asked for meanwhile) has spawned
+            const spawns = hostSpawnCount();
             setState(s => ({
                 snapshot: snapshot ?? s.snapshot,
                 history: snapshot ? [...s.history, snapshot].slice(-RUN_HISTORY) : s.history,
                 counters: snapshot && counterSample(snapshot) ? [...s.counters, counterSample(snapshot)!].slice(-COUNTER_SAMPLES) : s.counters,
-                error, refreshes: s.refreshes + 1, spawns: hostSpawnCount(),
+                error, refreshes: s.refreshes + 1, spawns,
             }));
             if (again.current) { again.current = false; refresh() }
         });

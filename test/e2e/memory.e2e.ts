@@ -2,7 +2,7 @@
 // sum of /proc/PID/numa_maps (its own memory: pages times their size), within 5%; each thread's CPU time and last
 // CPU against /proc/PID/task/TID/stat read just before and after the page's reads.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 // @ts-expect-error: plain JS helper shared with the screenshot script
 import { browserOpen } from "../browser.mjs";
 import type { Frame } from "playwright-core";
@@ -120,6 +120,31 @@ describe("memory per node", () => {
         // a rate per counter once two reads are in (this host allocates pages all the time)
         const rate = await frame.getAttribute(`${row} td[data-rate]`, "data-rate");
         expect(Number(rate)).toBeGreaterThanOrEqual(0);
-        expect(await frame.textContent(`${row} td[data-rate]`)).toMatch(/\d(\.\d)?k? pages\/s$/);
+        // (the text and its number from one render)
+        const [value, text] = await frame.$eval(`${row} td[data-rate]`, td => [td.getAttribute("data-rate"), td.textContent]);
+        expect(text, `rate ${value}`).toMatch(/\d(\.\d)?k? pages\/s$/);
+    });
+
+    it("shows each node's huge pages of each size as /sys has them: four 2 MiB pages reserved for the test, then none", async () => {
+        const dir = "/sys/devices/system/node/node0/hugepages";
+        const sys = () => readdirSync(dir).map(d => [Number(/^hugepages-(\d+)kB$/.exec(d)![1]), ...["nr_hugepages", "free_hugepages"].map(f => Number(readFileSync(`${dir}/${d}/${f}`, "utf8")))])
+            .sort((a, b) => a[0]! - b[0]!).map(h => h.join(":")).join(",");
+        const shown = () => frame.getAttribute("[data-node='0'] [data-testid=map-hugepages]", "data-hugepages");
+        const reserve = (n: number) => writeFileSync(`${dir}/hugepages-2048kB/nr_hugepages`, String(n));
+        const was = Number(readFileSync(`${dir}/hugepages-2048kB/nr_hugepages`, "utf8"));
+        reserve(was + 4);
+        try {
+            const truth = sys();
+            expect(truth).toMatch(new RegExp(`(^|,)2048:${was + 4}:`));
+            await frame.waitForFunction(([sel, t]) => document.querySelector(sel!)?.getAttribute("data-hugepages") === t,
+                                        ["[data-node='0'] [data-testid=map-hugepages]", truth], { timeout: 30000 });
+            expect(await frame.textContent("[data-node='0'] [data-testid=map-hugepages]")).toContain(`2 MiB huge pages: ${truth.match(/2048:\d+:(\d+)/)![1]} of ${was + 4} free`);
+        } finally {
+            reserve(was);
+        }
+        const truth = sys();
+        await frame.waitForFunction(([sel, t]) => document.querySelector(sel!)?.getAttribute("data-hugepages") === t,
+                                    ["[data-node='0'] [data-testid=map-hugepages]", truth], { timeout: 30000 });
+        expect(await shown()).toBe(truth);
     });
 });

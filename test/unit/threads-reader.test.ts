@@ -106,6 +106,27 @@ describe("threads-reader.sh", () => {
         expect(snap.numastat).toEqual(new Map([[0, { hit: 155966376, miss: 12, foreign: 3, other: 40 }], [3, { hit: 7, miss: 0, foreign: 0, other: 1 }]]));
     });
 
+    it("reads each node's huge pages of each size, reserved and free, and leaves out what is not a count", () => {
+        const pages = (node: string, size: string, total: string, free: string) => {
+            const dir = path.join(root, "sys/devices/system/node", node, "hugepages", `hugepages-${size}kB`);
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(path.join(dir, "nr_hugepages"), total);
+            fs.writeFileSync(path.join(dir, "free_hugepages"), free);
+        };
+        // as the kernel lays them out (mm/hugetlb.c: one directory per size under each node, a number per file)
+        pages("node0", "2048", "512\n", "500\n");
+        pages("node0", "1048576", "0\n", "0\n");
+        pages("node3", "2048", "16\n", "16\n");
+        pages("node1", "2048", "8; rm -rf /\n", "0\n");
+        pages("node2", "2048x", "1\n", "1\n");
+        const snap = snapshotParse(read());
+        expect(snap.problems).toEqual([]);
+        expect(snap.hugepages).toEqual(new Map([
+            [0, [{ sizeKiB: 2048, total: 512, free: 500 }, { sizeKiB: 1048576, total: 0, free: 0 }]],
+            [3, [{ sizeKiB: 2048, total: 16, free: 16 }]],
+        ]));
+    });
+
     describe("with -m, from the guest's memory cgroup where libvirt gave it one", () => {
         const guest = (cgroup: string) => {
             proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });

@@ -129,6 +129,12 @@ describe("memory per node in the snapshot", () => {
         expect(snap.problems).toEqual([{ kind: "malformed", line: 6, record: "memory" }]);
     });
 
+    it("H records give each node's huge pages by size, smallest first; malformed ones are reported and left out", () => {
+        const snap = snapshotParse(text("H\t0\t1048576\t2\t1\nH\t0\t2048\t512\t500\nH\t1\t2048\tmany\t0\nH\t2\t2048\t4\n"));
+        expect(snap.hugepages).toEqual(new Map([[0, [{ sizeKiB: 2048, total: 512, free: 500 }, { sizeKiB: 1048576, total: 2, free: 1 }]]]));
+        expect(snap.problems).toEqual([{ kind: "malformed", line: 6, record: "hugepages" }, { kind: "malformed", line: 7, record: "hugepages" }]);
+    });
+
     it("R records give the thread just before its CPU time and last CPU; U gives the clock; bad ones are reported", () => {
         const snap = snapshotParse([
             "numa-placement-snapshot\t1", "U\t100.50\t100",
