@@ -22,8 +22,9 @@ const counterHelp = (k: CounterKey): string => ({
 })[k];
 
 /** "12 pages/s", "1.2k pages/s" */
+// (the "k" goes with the number: in a template, cockpit.format would read "$0k" as a placeholder named "0k")
 const rateText = (r: number): string =>
-    r >= 10000 ? format(_("$0k pages/s"), Math.round(r / 1000)) : r >= 1000 ? format(_("$0k pages/s"), (r / 1000).toFixed(1)) : format(_("$0 pages/s"), Math.round(r));
+    format(_("$0 pages/s"), r >= 10000 ? `${Math.round(r / 1000)}k` : r >= 1000 ? `${(r / 1000).toFixed(1)}k` : Math.round(r));
 
 /** a line of the rates, scaled to its own largest value */
 const Sparkline = ({ values }: { values: number[] }) => {

@@ -109,6 +109,10 @@ describe("place one guest", () => {
         await frame.waitForSelector("[data-testid=plan-preview]");
         await virsh("vcpupin", DEMO, "0", "1", "--config");
         const before = await saved();
+        // (the page reads the guest again after virsh's change: Place stays pressable, the preview as it was)
+        await frame.waitForSelector("[data-testid=place-apply]:not([disabled])", { timeout: 60000 }).catch(async () => {
+            throw new Error(`Place is not pressable: ${await frame.textContent("[data-testid=place-dialog]")}`);
+        });
         await frame.click("[data-testid=place-apply]");
         const stale = await frame.waitForSelector("[data-testid=plan-conflicts]", { timeout: 30000 });
         expect(await stale.textContent()).toContain("vCPU 0 of the saved config: expected CPUs 0-1, found 1");
