@@ -95,6 +95,8 @@ describe("place one guest", () => {
         await frame.click("[data-testid=place-close]");
         await undoFromToast(frame);
         await waitFor("the vCPU back on 0-1", async () => vcpuCpus().join() === "0-1" && emulatorCpus(DEMO).join() === "0-1", 15000);
+        // and the page has read it back (a dialog opened before that would preview from the placed guest)
+        await frame.waitForSelector(`tr[data-guest="${DEMO}"] td[data-label=vCPUs] span[data-cpus="0-1"]`, { timeout: 30000 });
         const after = await saved();
         // libvirt cannot remove a pin: the vCPU and emulator are pinned to the CPUs they could use before (0-1);
         // the memory binding, which the guest did not have, is gone
