@@ -1,6 +1,6 @@
 # numa-placement thread reader: prints the /proc snapshot that src/model/threads.ts parses (format v1).
 # POSIX sh; per thread it uses shell builtins only. Run as:
-#   sh -c "$THIS" numa-placement-reader [-m] [-s SESSION_RUNDIR -u SESSION_UID] [RUNDIR...]
+#   sh -c "$DEVICES$THIS" numa-placement-reader [-m] [-d [-p PCI]...] [-s SESSION_RUNDIR -u SESSION_UID] [RUNDIR...]
 # RUNDIRs are qemu:///system's run directories holding NAME.pid files (default /run/libvirt/qemu);
 # -s names the logged-in user's qemu:///session run directory and -u that user's uid (its QEMU processes run
 # as that user, which tells them apart when they are found by their command line). With no RUNDIR and -s, only
@@ -8,7 +8,8 @@
 # guest's resident memory per NUMA node follows its threads (from its memory cgroup's memory.numa_stat where libvirt
 # gave it one, else from /proc/PID/numa_maps; one awk per guest); -M reads numa_maps only (for the benchmark).
 # Each thread's CPU time and last CPU follow it (R), with the clock they are counted against (U, once), and each
-# node's allocation counters (N) and huge pages of each size, reserved and free (H).
+# node's allocation counters (N) and huge pages of each size, reserved and free (H). With -d, the host's network
+# interfaces and the PCI devices named with -p, from devices-reader.sh (bundled before this text).
 #
 # It may run as root, so it trusts nothing a user can write: records are lines, and no name that could hold a
 # newline is ever printed (a pid file whose name has one is skipped; a thread name is read up to its first
@@ -20,9 +21,13 @@ TAB=$(printf '\t')
 # tests point these at a fake tree; on a host they are /proc and /sys
 P=${NUMA_PLACEMENT_PROC:-/proc}
 SYS=${NUMA_PLACEMENT_SYS:-/sys}
-session_dir= session_uid= memory=0 numa_maps_only=0
-while getopts mMs:u: opt; do
-    case $opt in m) memory=1 ;; M) memory=1 numa_maps_only=1 ;; s) session_dir=$OPTARG ;; u) session_uid=$OPTARG ;; *) ;; esac
+session_dir= session_uid= memory=0 numa_maps_only=0 devices=0 pcis=
+while getopts mMdp:s:u: opt; do
+    case $opt in
+        m) memory=1 ;; M) memory=1 numa_maps_only=1 ;; d) devices=1 ;; s) session_dir=$OPTARG ;; u) session_uid=$OPTARG ;;
+        p) case $OPTARG in *[!0-9a-f:.]*) ;; *) pcis="$pcis $OPTARG" ;; esac ;;
+        *) ;;
+    esac
 done
 shift $((OPTIND - 1))
 printf 'numa-placement-snapshot\t1\n'
@@ -58,6 +63,8 @@ for d in "$SYS"/devices/system/node/node[0-9]*/hugepages/hugepages-[0-9]*kB; do
     case $free in ''|*[!0-9]*) continue ;; esac
     printf 'H\t%s\t%s\t%s\t%s\n' "$node" "$size" "$total" "$free"
 done
+# the network interfaces and the PCI devices asked for (-d; the PCI addresses hold no blank or pattern character)
+[ "$devices" = 1 ] && devices_read $pcis
 [ $# -gt 0 ] || [ -n "$session_dir" ] || set -- /run/libvirt/qemu
 NL='
 '

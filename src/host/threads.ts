@@ -2,17 +2,30 @@
 // bundled as text) is a constant; nothing from libvirt or the user goes into it. It runs as root when the user
 // has administrative access, but root never reads a directory the user can write: the user's own qemu:///session
 // run directory is then read by a second reader that runs as the user.
-import { snapshotMerge, snapshotParse, type Snapshot } from "../model/threads";
-import READER from "./threads-reader.sh";
+import { snapshotMerge } from "../model/snapshots";
+import { snapshotParse, type Snapshot } from "../model/threads";
+import { pciAddressValid } from "../model/devices";
+import DEVICES from "./devices-reader.sh";
+import THREADS from "./threads-reader.sh";
 import { sessionProbe } from "./session";
 import { hostSpawn } from "./spawn";
 
 // generous: on a loaded or emulated host a read of every thread may take many seconds (the NUMA lab: ~10)
 export const READER_TIMEOUT_MS = 60000;
 const SYSTEM_RUN = "/run/libvirt/qemu";
+// the device reader's functions first, then the reader that calls them
+const READER = DEVICES + "\n" + THREADS;
 
 // whether the page has administrative access; unknown counts as maybe
 let admin: boolean | null = null;
+
+// the PCI addresses of the guests' <hostdev> devices, whose nodes each read asks for
+let pcis: string[] = [];
+
+/** Told by the page when the guests' PCI devices change (addresses checked by the model: pciAddressValid). */
+export function threadsPciSet(addresses: string[]): void {
+    pcis = addresses.filter(pciAddressValid);
+}
 
 /** Told by the page when its administrative access is known or changes. */
 export function threadsAdminSet(on: boolean | null): void {
@@ -30,10 +43,12 @@ const readerRun = (args: string[], asRootIfAllowed: boolean) =>
 export async function threadsRead({ memory = false }: { memory?: boolean } = {}): Promise<Snapshot> {
     const session = await sessionProbe();
     const m = memory ? ["-m"] : [];
+    // the devices once, with the system's guests (or alone, for a user without administrative access)
+    const d = ["-d", ...pcis.flatMap(p => ["-p", p])];
     const sessionArgs = session?.hasGuests ? ["-s", session.runDir, "-u", String(session.uid)] : [];
-    if (!sessionArgs.length) return readerRun([...m, SYSTEM_RUN], true);
+    if (!sessionArgs.length) return readerRun([...m, ...d, SYSTEM_RUN], true);
     // without administrative access everything is read as the user, in one spawn
-    if (admin === false) return readerRun([...m, ...sessionArgs, SYSTEM_RUN], false);
-    const [system, mine] = await Promise.all([readerRun([...m, SYSTEM_RUN], true), readerRun([...m, ...sessionArgs], false)]);
+    if (admin === false) return readerRun([...m, ...d, ...sessionArgs, SYSTEM_RUN], false);
+    const [system, mine] = await Promise.all([readerRun([...m, ...d, SYSTEM_RUN], true), readerRun([...m, ...sessionArgs], false)]);
     return snapshotMerge(system, mine);
 }

@@ -16,6 +16,8 @@
 //   N<TAB>NODE<TAB>HIT<TAB>MISS<TAB>FOREIGN<TAB>OTHER  a node's page allocation counters (numastat): numa_hit,
 //                                                 numa_miss, numa_foreign, other_node
 //   H<TAB>NODE<TAB>SIZE<TAB>TOTAL<TAB>FREE          a node's huge pages of one size (KiB): reserved and free
+//   D, L, Q, P                                    network interfaces, their stacking, their interrupt lines and
+//                                                 PCI devices (the reader's -d): see devices.ts
 //   S<TAB>REASON<TAB>NAME                         a guest that was skipped: "ended" (its process ended before the
 //                                                 read), "no-pid" (its pid file holds no process id)
 //   E<TAB>CODE                                    a problem of the read as a whole: "no-pid-access" (libvirt's pid
@@ -24,6 +26,7 @@
 // Every name (guest, thread) is the last field: it runs to the end of the line, tabs included; the reader never
 // prints a newline inside one.
 import { cpusetEqual, cpusetIsSubset, cpusetParse, cpusetUnion } from "./cpuset";
+import { devicesRecord, type DeviceRecordProblem, type HostDevices } from "./devices";
 import type { GuestEffective } from "./guest";
 
 export interface RawThread {
@@ -61,6 +64,8 @@ export interface Snapshot {
     numastat?: Map<number, NodeCounters>;
     /** each node's huge pages, by page size (/sys/devices/system/node/nodeN/hugepages/) */
     hugepages?: Map<number, HugePages[]>;
+    /** network interfaces, interrupt lines and guests' PCI devices (the reader's -d) */
+    devices?: HostDevices;
 }
 
 /** A node's huge pages of one size: how many the kernel reserved there, and how many are free. */
@@ -86,7 +91,7 @@ export interface NodeCounters {
 export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
 const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
 
-export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock" | "numastat" | "hugepages";
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock" | "numastat" | "hugepages" | DeviceRecordProblem;
 
 export type SnapshotProblem =
     | { kind: "not-a-snapshot" }
@@ -100,37 +105,6 @@ export const SNAPSHOT_MAGIC = "numa-placement-snapshot";
 /** The snapshot's running guests of one connection, by name. */
 export const snapshotGuests = (snap: Snapshot, connection: Connection): Map<string, SnapshotGuest> =>
     connection === "system" ? snap.guests : snap.sessionGuests;
-
-/**
- * A read without memory keeps the memory of the read before it, for each guest still in the same process (memory
- * is read less often than threads: it walks the guest's whole address space).
- */
-export function snapshotMemoryCarry(previous: Snapshot | null, next: Snapshot): Snapshot {
-    if (!previous) return next;
-    for (const c of ["system", "session"] as const) {
-        const before = snapshotGuests(previous, c);
-        for (const [name, g] of snapshotGuests(next, c)) {
-            const old = before.get(name);
-            if (!g.memory && old?.memory && old.pid === g.pid) g.memory = old.memory;
-        }
-    }
-    return next;
-}
-
-/** Two reads in one: the system's guests of the first, the session's of the second, kernel threads once. */
-export function snapshotMerge(system: Snapshot, session: Snapshot): Snapshot {
-    const tids = new Set(system.kernelThreads.map(t => t.tid));
-    return {
-        guests: system.guests,
-        sessionGuests: session.sessionGuests,
-        kernelThreads: [...system.kernelThreads, ...session.kernelThreads.filter(t => !tids.has(t.tid))],
-        skipped: [...system.skipped.filter(s => s.connection === "system"), ...session.skipped.filter(s => s.connection === "session")],
-        problems: [...system.problems, ...session.problems],
-        clock: system.clock ?? session.clock,
-        numastat: system.numastat ?? session.numastat,
-        hugepages: system.hugepages ?? session.hugepages,
-    };
-}
 
 export function snapshotParse(text: string): Snapshot {
     const snap: Snapshot = { guests: new Map(), sessionGuests: new Map(), kernelThreads: [], skipped: [], problems: [] };
@@ -213,6 +187,11 @@ export function snapshotParse(text: string): Snapshot {
         case "E":
             snap.problems.push(f[1] === "no-pid-access" ? { kind: "no-pid-access" } : { kind: "other", code: f[1] ?? "" });
             return;
+        case "D": case "L": case "Q": case "P": {
+            const problem = devicesRecord(snap.devices ??= { nets: new Map(), pci: new Map() }, f);
+            if (problem) bad(n, problem);
+            return;
+        }
         default:
             return;
         }

@@ -5,7 +5,8 @@ import { SpawnTimeout, hostSpawnCount } from "../host/spawn";
 import { threadsAdminSet, threadsRead } from "../host/threads";
 import { RUN_HISTORY } from "../model/cputime";
 import { COUNTER_SAMPLES, counterSample, type CounterSample } from "../model/numastat";
-import { snapshotMemoryCarry, type Snapshot } from "../model/threads";
+import { snapshotMemoryCarry } from "../model/snapshots";
+import type { Snapshot } from "../model/threads";
 
 export const THREADS_REFRESH_MS = 3000;
 /** every how many reads the memory per node is read too (it walks each guest's address space) */

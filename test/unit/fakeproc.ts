@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
 
-export const SCRIPT = fs.readFileSync(path.resolve("src/host/threads-reader.sh"), "utf8");
+export const SCRIPT = fs.readFileSync(path.resolve("src/host/devices-reader.sh"), "utf8") + "\n" + fs.readFileSync(path.resolve("src/host/threads-reader.sh"), "utf8");
 export let root: string;
 
 /** PF_KTHREAD and the flags of an ordinary process, as /proc/PID/stat shows them (field 9) */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { guestEffective } from "../../src/model/guest";
-import { guestThreads, snapshotMemoryCarry, snapshotParse, threadDrifts, threadRole } from "../../src/model/threads";
+import { guestThreads, snapshotParse, threadDrifts, threadRole } from "../../src/model/threads";
+import { snapshotMemoryCarry } from "../../src/model/snapshots";
 import { guestOf, hostOf, snapshotOf } from "./fixtures";
 
 const roles = (name: string, guest: string) =>
