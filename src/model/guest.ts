@@ -5,6 +5,7 @@
 // <numatune><memory mode nodeset placement/><memnode cellid mode nodeset/></numatune>, <cpu><numa><cell/>.
 import { CpusetError, cpusetParse, cpusetUnion, type CpuSet, type CpusetProblem } from "./cpuset";
 import { topologyCpusOfNodes, type HostTopology } from "./topology";
+import { guestIoOf, type GuestIo } from "./guestio";
 import { child, children, intAttr, kibOf, xmlParse } from "./xml";
 
 export type GuestState = "running" | "paused" | "shutoff" | "other";
@@ -46,6 +47,8 @@ export interface GuestConfig {
     hugepages: boolean;
     /** <cpu><topology threads>: vCPUs per guest core (1 when not said) */
     threadsPerCore: number;
+    /** its NICs and passed-through PCI devices */
+    io: GuestIo;
     /** parts of the XML the page could not take as they are: left out, or bounded (see GuestProblem) */
     problems: GuestProblem[];
 }
@@ -127,6 +130,7 @@ export function guestParse(xml: string): GuestConfig {
         memoryKiB: kibOf(child(root, "currentMemory")) ?? kibOf(child(root, "memory")),
         threadsPerCore: threads !== null && threads >= 1 && threads <= 8 ? threads : 1,
         hugepages: child(root, "memoryBacking", "hugepages") !== null,
+        io: guestIoOf(root),
     };
 }
 

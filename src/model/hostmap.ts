@@ -1,6 +1,7 @@
 // The host map's layout: per NUMA node, its LLC groups, and in each the cores with their SMT siblings side by
 // side; plus which thread groups of a guest may run on each CPU (the colours of the map).
 import { cpusetOf } from "./cpuset";
+import type { GuestIoPaths } from "./iopath";
 import type { GuestPlacement } from "./placement";
 import type { HostTopology } from "./topology";
 
@@ -46,11 +47,12 @@ export function mapLayout(host: HostTopology): MapNode[] {
     });
 }
 
-export type MapRole = "vcpu" | "emulator" | "iothread" | "kernel";
-export const MAP_ROLES: readonly MapRole[] = ["vcpu", "emulator", "iothread", "kernel"];
+/** thread groups of a guest, and "irq": the CPUs serving the interrupts of the NICs that carry its traffic */
+export type MapRole = "vcpu" | "emulator" | "iothread" | "kernel" | "irq";
+export const MAP_ROLES: readonly MapRole[] = ["vcpu", "emulator", "iothread", "kernel", "irq"];
 
-/** For each CPU, the thread groups of the guest that may run there. */
-export function mapRoles(p: GuestPlacement): Map<number, Set<MapRole>> {
+/** For each CPU, the thread groups of the guest that may run there, and its NICs' interrupts served there. */
+export function mapRoles(p: GuestPlacement, io?: GuestIoPaths | null): Map<number, Set<MapRole>> {
     const out = new Map<number, Set<MapRole>>();
     const add = (cpus: readonly number[], role: MapRole) => {
         for (const c of cpus) {
@@ -63,5 +65,7 @@ export function mapRoles(p: GuestPlacement): Map<number, Set<MapRole>> {
     add(p.emulator.cpus, "emulator");
     for (const g of p.iothreads.values()) add(g.cpus, "iothread");
     if (p.kernel) add(p.kernel.cpus, "kernel");
+    for (const n of io?.nics.flatMap(x => x.physical) ?? [])
+        for (const q of n.irqs) if (q.effective) add(q.effective, "irq");
     return out;
 }

@@ -2,6 +2,7 @@
 // is wrong. The page shows the first finding as the guest's label and every finding in its details.
 import { cpusetEqual, cpusetIsSubset, cpusetMinus, cpusetUnion, type CpuSet } from "./cpuset";
 import { guestEffective, guestIsActive, guestVcpuUnion, type EffectiveSource, type GuestConfig, type GuestEffective, type GuestState } from "./guest";
+import { ioFarDevices, ioFarIrqs, type FarDevice, type FarIrqs, type GuestIoPaths } from "./iopath";
 import { policyTarget, type Policy, type TargetRefusal } from "./policy";
 import { threadDrifts, threadExpected, type GuestThread } from "./threads";
 import { topologyIsSingleNode, topologyLlcsOf, topologyNodesOf, type HostTopology } from "./topology";
@@ -27,6 +28,10 @@ export type Finding =
     | { kind: "memory-elsewhere"; nodes: number[]; measured?: { offKiB: number; totalKiB: number } }
     /** vCPUs pinned alone to CPUs that other guests' vCPUs are pinned to alone as well */
     | { kind: "shares-cpus"; cpus: number[]; others: string[] }
+    /** a NIC carrying its traffic, or a passed-through device, on a node its vCPUs do not use */
+    | { kind: "device-elsewhere"; devices: FarDevice[] }
+    /** a NIC on the vCPUs' nodes whose interrupts are served on other nodes */
+    | { kind: "irq-elsewhere"; nics: FarIrqs[] }
     | { kind: "not-persisted"; groups: ("vcpus" | "emulator" | "iothreads")[] }
     | { kind: "single-node" }
     | { kind: "aligned" };
@@ -35,8 +40,8 @@ export type VerdictKind = Finding["kind"];
 
 /** Order of the findings, most important first: the first is the guest's verdict. */
 export const VERDICT_ORDER: readonly VerdictKind[] = [
-    "vcpus-unpinned", "emulator-elsewhere", "drift", "vcpus-span", "memory-elsewhere", "shares-cpus", "not-persisted",
-    "single-node", "aligned",
+    "vcpus-unpinned", "emulator-elsewhere", "drift", "vcpus-span", "memory-elsewhere", "device-elsewhere", "shares-cpus",
+    "not-persisted", "irq-elsewhere", "single-node", "aligned",
 ];
 
 export interface GuestPlacementInput {
@@ -55,6 +60,8 @@ export interface GuestPlacementInput {
     memory?: Map<number, number> | null;
     /** for a running guest: the CPUs its vCPUs own that other running guests' vCPUs own too (contention.ts) */
     sharing?: { cpu: number; others: string[] }[] | null;
+    /** the paths of its NICs and PCI devices on the host (iopath.ts) */
+    io?: GuestIoPaths | null;
 }
 
 export interface GuestPlacement {
@@ -164,6 +171,12 @@ export function placementCompute(input: GuestPlacementInput): GuestPlacement {
     } else if (memoryNodes && vcpusPinned) {
         const away = cpusetMinus(memoryNodes, vcpus.nodes);
         if (away.length) findings.push({ kind: "memory-elsewhere", nodes: away });
+    }
+    if (input.io && vcpusPinned) {
+        const devices = ioFarDevices(input.io, vcpus.nodes);
+        if (devices.length) findings.push({ kind: "device-elsewhere", devices });
+        const nics = ioFarIrqs(host, input.io, vcpus.nodes);
+        if (nics.length) findings.push({ kind: "irq-elsewhere", nics });
     }
     if (running && input.sharing?.length)
         findings.push({ kind: "shares-cpus", cpus: input.sharing.map(x => x.cpu), others: [...new Set(input.sharing.flatMap(x => x.others))].sort() });

@@ -18,6 +18,8 @@ import { contentionCompute, contentionOverlaps, type CpuContention } from "../mo
 import { mapRoles } from "../model/hostmap";
 import { MEMORY_OFF_THRESHOLD, placementCompute } from "../model/placement";
 import { guestIsActive } from "../model/guest";
+import { ioPaths } from "../model/iopath";
+import { threadsPciSet } from "../host/threads";
 import { guestThreads, snapshotGuests, type Snapshot } from "../model/threads";
 import { affinityMoved } from "../model/affinitywatch";
 import type { VerdictKind } from "../model/placement";
@@ -65,8 +67,13 @@ export const App = () => {
     const guests = data.status === "ready" ? data.guests : null;
     const refreshThreads = threads.refresh;
 
-    // a libvirt change (guest started, stopped, pinned) re-reads the threads at once
-    useEffect(() => { if (guests) refreshThreads() }, [guests, refreshThreads]);
+    // a libvirt change (guest started, stopped, pinned) re-reads the threads at once, and the nodes of the guests'
+    // PCI devices with them
+    useEffect(() => {
+        if (!guests) return;
+        threadsPciSet([...new Set(guests.flatMap(g => [...g.config.io.hostdevs, ...g.config.io.nics.flatMap(n => n.pci ? [n.pci] : [])]))]);
+        refreshThreads();
+    }, [guests, refreshThreads]);
 
     const snapshot = threads.snapshot;
     // threads moved without a libvirt signal (one lost across a libvirtd restart, or taskset): the definitions again
@@ -86,13 +93,15 @@ export const App = () => {
         return data.guests.map(guest => {
             const t = guestIsActive(guest.state) && snapshot ? guestThreads(snapshot, guest.name, guest.connection) : null;
             const memory = t && snapshot ? snapshotGuests(snapshot, guest.connection).get(guest.name)?.memory ?? null : null;
+            const io = ioPaths(guest.config.io, snapshot?.devices);
             return {
                 guest, threads: t,
                 placement: placementCompute({
                     host: data.host.topology, state: guest.state, persistent: guest.persistent,
                     config: guest.config, saved: guest.saved, threads: t, memory, policy,
-                    sharing: guestIsActive(guest.state) ? contentionOverlaps(guest.key, contention) : null,
+                    sharing: guestIsActive(guest.state) ? contentionOverlaps(guest.key, contention) : null, io,
                 }),
+                io,
             };
         });
     }, [data, snapshot, policy, contention]);
@@ -224,9 +233,10 @@ export const App = () => {
                         </Alert>
                     )}
                     {data.status === "ready" && (
-                        <HostMap host={data.host} contention={contention} roles={selectedRow ? mapRoles(selectedRow.placement) : null}
+                        <HostMap host={data.host} contention={contention} roles={selectedRow ? mapRoles(selectedRow.placement, selectedRow.io) : null}
                                  guestName={selectedRow?.guest.name ?? null} guestMemory={selectedRow?.placement.memory?.byNode ?? null}
-                                 counters={threads.counters} hugepages={snapshot?.hugepages ?? null} />
+                                 counters={threads.counters} hugepages={snapshot?.hugepages ?? null}
+                                 devices={snapshot?.devices ?? null} guestIo={selectedRow?.io ?? null} />
                     )}
                     <Card>
                         <CardHeader actions={{

@@ -7,6 +7,7 @@ import { Table, Thead, Tr, Th, Tbody, Td, ExpandableRowContent } from "@patternf
 import type { GuestRecord } from "../libvirt/guests";
 import { cpusetFormat } from "../model/cpuset";
 import type { GuestProblem } from "../model/guest";
+import type { GuestIoPaths } from "../model/iopath";
 import { VERDICT_ORDER, type GroupPlacement, type GuestPlacement } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import type { GuestThread, Snapshot } from "../model/threads";
@@ -14,6 +15,7 @@ import type { HostTopology } from "../model/topology";
 import { _, format } from "./i18n";
 import { guestProblemText, memoryByNodeText, nodesText, stateText } from "./words";
 import { ThreadsTable } from "./ThreadsTable";
+import { IoPaths } from "./IoPaths";
 import { findingSentence, verdictLabel } from "./verdictText";
 
 export interface GuestRow {
@@ -21,6 +23,8 @@ export interface GuestRow {
     placement: GuestPlacement;
     /** threads from /proc for a running guest; null when not read (shut off, or the reader could not) */
     threads: GuestThread[] | null;
+    /** its NICs and PCI devices, down to the host's devices */
+    io: GuestIoPaths;
 }
 
 const GroupCell = ({ group, unpinnedText, count }: { group: GroupPlacement; unpinnedText: string; count?: number }) => (
@@ -57,7 +61,7 @@ interface Props {
 }
 
 /** verdicts that placing the guest fixes: "Place" is the row's suggested action for them */
-const PLACE_VERDICTS = new Set(["vcpus-unpinned", "vcpus-span", "shares-cpus"]);
+const PLACE_VERDICTS = new Set(["vcpus-unpinned", "vcpus-span", "shares-cpus", "device-elsewhere"]);
 
 const COLUMNS = 8;
 
@@ -217,6 +221,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                                         placement.memoryNodes ? nodesText(placement.memoryNodes) : _("any node"))}
                                             </p>
                                         )}
+                                        <IoPaths host={host} io={row.io} placement={placement} />
                                         {threads
                                             ? <ThreadsTable host={host} threads={threads} placement={placement} history={history} guest={guest} />
                                             : <p className="np-note">{guest.state === "shutoff"

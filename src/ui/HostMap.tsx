@@ -9,6 +9,9 @@ import { cpusetFormat } from "../model/cpuset";
 import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";
 import type { CounterSample } from "../model/numastat";
 import type { HugePages } from "../model/threads";
+import { devicesByNode, type HostDevices } from "../model/devices";
+import type { GuestIoPaths } from "../model/iopath";
+import { HugePagesLine, NodeDevices, UnknownNodeDevices, ioNames } from "./MapDevices";
 import { AllocationCounters } from "./AllocationCounters";
 import { _, format } from "./i18n";
 import { roleText, sizeText } from "./words";
@@ -26,13 +29,20 @@ interface Props {
     counters: readonly CounterSample[];
     /** each node's huge pages by size, from the last read (none before the first) */
     hugepages: Map<number, HugePages[]> | null;
+    /** the host's NICs and the guests' PCI devices, from the last read */
+    devices: HostDevices | null;
+    /** the selected guest's I/O path */
+    guestIo: GuestIoPaths | null;
 }
 
 /** "pinned here: rhel64 vCPU 0, web vCPU 1" */
 const ownersText = (use: CpuContention | undefined): string =>
     use?.owners.length ? format(_("pinned here: $0"), use.owners.map(h => format(_("$0 vCPU $1"), h.name, h.vcpu)).join(", ")) : "";
 
-export const HostMap = ({ host, contention, roles, guestName, guestMemory, counters, hugepages }: Props) => {
+export const HostMap = ({ host, contention, roles, guestName, guestMemory, counters, hugepages, devices, guestIo }: Props) => {
+    const nicsByNode = devices ? devicesByNode(devices) : new Map();
+    const mine = ioNames(guestIo);
+    const guestPci = (node: number) => [...mine].filter(name => devices?.pci.get(name) === node);
     const guestTotal = guestMemory ? [...guestMemory.values()].reduce((a, b) => a + b, 0) : 0;
     const topo = host.topology;
     const anyOwned = [...contention.values()].some(u => u.owners.length > 0);
@@ -68,6 +78,7 @@ export const HostMap = ({ host, contention, roles, guestName, guestMemory, count
                                         </small>
                                     )}
                                     <HugePagesLine sizes={hugepages?.get(n.id)} />
+                                    <NodeDevices nics={nicsByNode.get(n.id) ?? []} pci={guestPci(n.id)} mine={mine} guestName={guestName} />
                                 </header>
                                 {guestMemory && guestTotal > 0 && (() => {
                                     const kib = guestMemory.get(n.id) ?? 0;
@@ -120,6 +131,7 @@ export const HostMap = ({ host, contention, roles, guestName, guestMemory, count
                         );
                     })}
                 </div>
+                <UnknownNodeDevices nics={nicsByNode.get("unknown") ?? []} mine={mine} />
                 {(roles || anyOwned) && (
                     <ul className="np-legend" aria-label={_("Legend")}>
                         {roles && MAP_ROLES.map(role => (
@@ -138,16 +150,5 @@ export const HostMap = ({ host, contention, roles, guestName, guestMemory, count
                 <AllocationCounters samples={counters} />
             </CardBody>
         </Card>
-    );
-};
-
-/** "2 MiB huge pages: 12 of 512 free", for each page size the kernel reserved some of on this node */
-const HugePagesLine = ({ sizes }: { sizes: HugePages[] | undefined }) => {
-    if (!sizes) return null;
-    const reserved = sizes.filter(h => h.total > 0);
-    return (
-        <small className="np-node-mem" data-testid="map-hugepages" data-hugepages={sizes.map(h => `${h.sizeKiB}:${h.total}:${h.free}`).join(",")}>
-            {reserved.map(h => format(_("$0 huge pages: $1 of $2 free"), sizeText(h.sizeKiB), h.free, h.total)).join("; ")}
-        </small>
     );
 };

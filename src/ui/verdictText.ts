@@ -1,5 +1,6 @@
 // Words for the model's findings: a short label and one sentence that says why and names the fix.
 import { cpusetFormat } from "../model/cpuset";
+import type { FarDevice } from "../model/iopath";
 import type { Finding, VerdictKind } from "../model/placement";
 import type { PolicyKind } from "../model/policy";
 import { _, format } from "./i18n";
@@ -21,6 +22,8 @@ export function verdictLabel(kind: VerdictKind, policy: PolicyKind = "node"): { 
     case "not-persisted": return { text: _("Not persisted"), color: "purple" };
     case "memory-elsewhere": return { text: _("Memory on other nodes"), color: "orange" };
     case "shares-cpus": return { text: _("Shares CPUs"), color: "red" };
+    case "device-elsewhere": return { text: _("Device on another node"), color: "orange" };
+    case "irq-elsewhere": return { text: _("Interrupts on other nodes"), color: "orange" };
     }
 }
 
@@ -52,10 +55,25 @@ export function findingSentence(f: Finding, policy: PolicyKind): string {
             f.cpus.length), cpusetFormat(f.cpus), f.others.join(", "));
     case "not-persisted":
         return format(_("The running guest's pins ($0) differ from its saved config, so a restart loses them: apply them to the config too."), f.groups.join(", "));
+    case "device-elsewhere":
+        return f.devices.map(farDeviceSentence).join(" ");
+    case "irq-elsewhere":
+        return f.nics.map(n => format(cockpit.ngettext(
+            "The interrupt line $1 of $0 is served on CPUs $2 ($3), away from the vCPUs: set its smp_affinity_list to CPUs of the vCPUs' node (irqbalance, if it runs, may move it back).",
+            "The interrupt lines $1 of $0 are served on CPUs $2 ($3), away from the vCPUs: set their smp_affinity_list to CPUs of the vCPUs' node (irqbalance, if it runs, may move them back).",
+            n.irqs.length), n.nic, n.irqs.join(", "), cpusetFormat(n.cpus), nodesText(n.nodes))).join(" ");
     case "memory-elsewhere":
         if (f.measured)
             return format(_("$0 of its $1 of memory ($2%) lie on $3, where its vCPUs do not run: every access from the vCPUs to it is remote. Place the guest, or bind its memory to the vCPUs' nodes."),
                           sizeText(f.measured.offKiB), sizeText(f.measured.totalKiB), Math.round(100 * f.measured.offKiB / f.measured.totalKiB), nodesText(f.nodes));
         return format(_("Its memory (numatune) is on $0, where its vCPUs do not run: change numatune to the vCPUs' nodes."), nodesText(f.nodes));
     }
+}
+
+function farDeviceSentence(d: FarDevice): string {
+    if (d.kind === "pci")
+        return format(_("The passed-through device $0 is on $1, away from the vCPUs: its transfers and interrupts cross between nodes. Place the guest on $1."), d.name, nodesText(d.nodes));
+    if (d.nodes.length > 1)
+        return format(_("Its network traffic goes through $0, whose NICs are on $1: wherever the guest runs, some of it crosses between nodes."), d.name, nodesText(d.nodes));
+    return format(_("Its network traffic goes through $0 on $1, away from the vCPUs: every packet crosses between nodes. Place the guest on $1, or connect it to a NIC on the vCPUs' node."), d.name, nodesText(d.nodes));
 }

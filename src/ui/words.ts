@@ -31,6 +31,7 @@ export function roleName(role: ThreadRole): string {
 
 export const roleText = (role: MapRole): string => ({
     vcpu: _("vCPUs"), emulator: _("Emulator threads"), iothread: _("I/O threads"), kernel: _("Kernel workers (vhost)"),
+    irq: _("Interrupts of its NICs"),
 })[role];
 
 export const sizeText = (kib: number): string =>
