@@ -45,6 +45,8 @@ export interface GuestConfig {
     memoryKiB: number | null;
     /** <memoryBacking><hugepages>: the guest's memory is in huge pages */
     hugepages: boolean;
+    /** the size of those huge pages (<hugepages><page size unit>), KiB; null when the XML leaves it to the host */
+    hugepageKiB: number | null;
     /** <cpu><topology threads>: vCPUs per guest core (1 when not said) */
     threadsPerCore: number;
     /** its NICs and passed-through PCI devices */
@@ -130,6 +132,7 @@ export function guestParse(xml: string): GuestConfig {
         memoryKiB: kibOf(child(root, "currentMemory")) ?? kibOf(child(root, "memory")),
         threadsPerCore: threads !== null && threads >= 1 && threads <= 8 ? threads : 1,
         hugepages: child(root, "memoryBacking", "hugepages") !== null,
+        hugepageKiB: kibOf(child(root, "memoryBacking", "hugepages", "page"), "size"),
         io: guestIoOf(root),
     };
 }

@@ -18,6 +18,8 @@ export interface HostGuest {
     fixed?: boolean;
     /** a running guest: its memory is already on its numatune nodes (see placeResident) */
     running?: boolean;
+    /** nodes of its NICs and PCI devices: preferred */
+    devices?: number[];
 }
 
 export interface HostTotals {
@@ -126,7 +128,7 @@ export function planHost(host: PlaceHost, guests: HostGuest[], choice: { memMode
     const refused: HostPlan["refused"] = [];
     for (const g of moving) {
         const prefer = placePrefer(g.config, topo, effOf.get(g));
-        const r = placeGuest(host, taken, g.config, { vcpuMode: "one-per-vcpu", memMode: choice.memMode, prefer, resident: placeResident(g.config, g.running === true) });
+        const r = placeGuest(host, taken, g.config, { vcpuMode: "one-per-vcpu", memMode: choice.memMode, prefer, devices: g.devices, resident: placeResident(g.config, g.running === true) });
         if (!r.ok) { refused.push({ guest: g, refusal: r.refusal }); continue }
         reserve(taken, g.name, ownedCpus(r.placement.vcpus.values()));
         for (const [n, kib] of memoryByNode(r.placement, g.config, topo)) taken.memoryKiB.set(n, (taken.memoryKiB.get(n) ?? 0) + kib);

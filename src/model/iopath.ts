@@ -76,6 +76,10 @@ export function ioPaths(io: GuestIo, devices: HostDevices | undefined): GuestIoP
     };
 }
 
+/** The nodes of all the guest's NICs and PCI devices (known ones only): the planner prefers them. */
+export const ioDeviceNodes = (paths: GuestIoPaths): number[] =>
+    cpusetUnion(...paths.nics.map(p => nicPathNodes(p)), paths.hostdevs.flatMap(d => d.node != null ? [d.node] : []));
+
 /** The nodes a NIC path's devices are on (known ones only). */
 export const nicPathNodes = (p: NicPath): number[] =>
     cpusetUnion(p.physical.flatMap(n => n.node === null ? [] : [n.node]), p.pciNode != null ? [p.pciNode] : []);

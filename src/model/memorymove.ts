@@ -6,7 +6,8 @@ import { memoryMoveTargets } from "./memoryop";
 import { type ChangeOp, type ChangePlan, type GuestRef } from "./change";
 import { cpusetIsSubset } from "./cpuset";
 import { guestEffective, guestVcpuUnion, type GuestConfig } from "./guest";
-import type { Memtune } from "./place";
+import { guestHugepageKiB, type Memtune } from "./place";
+import type { HugePages } from "./threads";
 import { topologyNodesOf, type HostTopology } from "./topology";
 
 export interface MemoryMoveInput {
@@ -20,6 +21,8 @@ export interface MemoryMoveInput {
     /** the guest's QEMU process and its memory per node (the kernel's count), KiB */
     pid: number;
     memory: Map<number, number>;
+    /** each node's huge pages by size (the last read): where a guest backed by them can move */
+    hugepages?: Map<number, HugePages[]> | null;
 }
 
 export type MemoryMoveRefusal =
@@ -28,8 +31,10 @@ export type MemoryMoveRefusal =
     /** nothing lies off the vCPUs' nodes */
     | { kind: "local"; nodes: number[] }
     | { kind: "no-memory"; node: number; needKiB: number; freeKiB: number }
-    /** huge pages move only to a node with free huge pages of their size, which this plan does not check yet (the map shows them) */
-    | { kind: "huge-pages" }
+    /** huge pages move only to a node with free huge pages of their size: not read yet */
+    | { kind: "huge-pages-unknown" }
+    /** the target node has too few free huge pages of the guest's size */
+    | { kind: "no-hugepages"; node: number; sizeKiB: number; needPages: number; freePages: number }
     /** the running guest's binding keeps its memory off the target, and libvirt does not change it live in this mode */
     | { kind: "bound-live"; mode: string; nodeset: number[]; targets: number[] }
     /** the saved config binds guest NUMA cells to other nodes */
@@ -62,7 +67,7 @@ export function memoryMove(input: MemoryMoveInput): MemoryMoveResult {
     const targets = topologyNodesOf(host, vcpus.cpus);
     const from = [...memory].filter(([n, k]) => k > 0 && !targets.includes(n)).map(([n]) => n).sort((a, b) => a - b);
     if (!from.length) return { ok: false, refusal: { kind: "local", nodes: targets } };
-    if (live.hugepages) return { ok: false, refusal: { kind: "huge-pages" } };
+    if (live.hugepages && !input.hugepages) return { ok: false, refusal: { kind: "huge-pages-unknown" } };
     // strict and restrictive bindings limit the process to their nodes (cpuset.mems): the kernel moves no page
     // outside them, and libvirt changes a strict one only when the guest starts
     const nt = live.numatune;
@@ -72,6 +77,14 @@ export function memoryMove(input: MemoryMoveInput): MemoryMoveResult {
     const moves = from.map(n => ({ from: n, to: to.get(n)!, kib: memory.get(n)! }));
     for (const node of targets) {
         const needKiB = moves.filter(m => m.to === node).reduce((a, m) => a + m.kib, 0);
+        if (live.hugepages) {
+            // huge pages come from the node's reserved pool, not from its free memory
+            const sizeKiB = guestHugepageKiB(live);
+            const needPages = Math.ceil(needKiB / sizeKiB);
+            const freePages = input.hugepages?.get(node)?.find(h => h.sizeKiB === sizeKiB)?.free ?? 0;
+            if (needPages > freePages) return { ok: false, refusal: { kind: "no-hugepages", node, sizeKiB, needPages, freePages } };
+            continue;
+        }
         const freeKiB = input.memoryFreeKiB.get(node);
         if (freeKiB !== undefined && needKiB > freeKiB) return { ok: false, refusal: { kind: "no-memory", node, needKiB, freeKiB } };
     }

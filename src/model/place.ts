@@ -6,6 +6,7 @@
 import { cpusetMinus, cpusetOf, cpusetUnion, type CpusetProblem } from "./cpuset";
 import { cpuOrder } from "./cpuorder";
 import type { GuestConfig } from "./guest";
+import type { HugePages } from "./threads";
 import { topologyCpuList, topologyCpusOfNodes, topologyNodesOf, type HostTopology } from "./topology";
 
 export type VcpuMode = "one-per-vcpu" | "whole-node";
@@ -22,7 +23,13 @@ export interface Memtune {
 export interface PlaceHost {
     topology: HostTopology;
     memoryFreeKiB: Map<number, number>;
+    /** each node's huge pages by size, when read: a guest backed by huge pages fits only in free ones of its size */
+    hugepages?: Map<number, HugePages[]>;
 }
+
+/** The page size of a huge-page backed guest: its <page size>, else 2 MiB (the default huge page size on x86-64). */
+export const HUGEPAGE_DEFAULT_KIB = 2048;
+export const guestHugepageKiB = (config: GuestConfig): number => config.hugepageKiB ?? HUGEPAGE_DEFAULT_KIB;
 
 /** What others hold: CPUs owned by other guests' vCPUs (names), memory committed per node by earlier placements. */
 export interface Taken {
@@ -43,6 +50,8 @@ export interface PlaceChoice {
     shareCpus?: boolean;
     /** nodes the guest is on now (its memory's numatune, its vCPUs): preferred when they fit */
     prefer?: number[];
+    /** nodes of its NICs and PCI devices (iopath.ts): preferred before where it is now */
+    devices?: number[];
     /** memory a running guest already has on each node (KiB): free for it there, since it counts as used now */
     resident?: Map<number, number>;
 }
@@ -61,11 +70,15 @@ export interface Placement {
     freeKiB: number | null;
     /** the proposal kept the guest where it is now */
     preferred: boolean;
+    /** the proposal is on nodes of its devices */
+    nearDevices: boolean;
+    /** a guest backed by huge pages: their size, and memoryKiB and freeKiB count in them */
+    hugepageKiB: number | null;
 }
 
 export type PlaceRefusal =
     | { kind: "no-cpus"; need: number; free: number; nodes: number[] }
-    | { kind: "no-memory"; needKiB: number; freeKiB: number; nodes: number[] }
+    | { kind: "no-memory"; needKiB: number; freeKiB: number; nodes: number[]; hugepageKiB: number | null }
     | { kind: "memory-only"; nodes: number[] }
     | { kind: "unknown-nodes"; nodes: number[] }
     | { kind: "cpus-malformed"; problem: CpusetProblem }
@@ -103,8 +116,14 @@ function nodeCpus(host: HostTopology, node: number): number[] {
 const freeCpusOf = (ctx: Ctx, node: number): number[] =>
     nodeCpus(ctx.host.topology, node).filter(c => !ctx.taken.owners.has(c));
 
+/** free memory of a node for this guest: its free huge pages of the guest's size for one backed by them */
+const freeHereOf = (ctx: Ctx, node: number): number => {
+    if (!ctx.config.hugepages || !ctx.host.hugepages) return ctx.host.memoryFreeKiB.get(node) ?? Infinity;
+    const size = guestHugepageKiB(ctx.config);
+    return (ctx.host.hugepages.get(node)?.find(h => h.sizeKiB === size)?.free ?? 0) * size;
+};
 const memFreeOf = (ctx: Ctx, node: number): number =>
-    (ctx.host.memoryFreeKiB.get(node) ?? Infinity) - (ctx.taken.memoryKiB.get(node) ?? 0) + (ctx.choice.resident?.get(node) ?? 0);
+    freeHereOf(ctx, node) - (ctx.taken.memoryKiB.get(node) ?? 0) + (ctx.choice.resident?.get(node) ?? 0);
 
 const cpuNodes = (host: HostTopology): number[] => host.nodes.filter(n => nodeCpus(host, n.id).length > 0).map(n => n.id);
 
@@ -169,9 +188,10 @@ function proposeWith(ctx: Ctx, share: boolean): number[] | null {
     }
     const spread = (s: number[]) => s.reduce((t, a) => t + s.reduce((u, b) => u + distance(host, a, b), 0), 0);
     const preferred = (s: number[]) => (ctx.choice.prefer ?? []).filter(n => s.includes(n)).length;
+    const near = (s: number[]) => (ctx.choice.devices ?? []).filter(n => s.includes(n)).length;
     const free = (s: number[]) => s.reduce((t, n) => t + freeCpusOf(ctx, n).length, 0);
     const mem = (s: number[]) => s.reduce((t, n) => t + Math.min(memFreeOf(ctx, n), 2 ** 52), 0);
-    candidates.sort((a, b) => a.length - b.length || spread(a) - spread(b) || preferred(b) - preferred(a) ||
+    candidates.sort((a, b) => a.length - b.length || spread(a) - spread(b) || near(b) - near(a) || preferred(b) - preferred(a) ||
         free(b) - free(a) || mem(b) - mem(a) || a.join().localeCompare(b.join()));
     return candidates[0] ?? null;
 }
@@ -241,6 +261,7 @@ function customVcpus(ctx: Ctx, text: string): Map<number, number[]> | PlaceRefus
 export function placeGuest(host: PlaceHost, taken: Taken, config: GuestConfig, choice: PlaceChoice): PlaceResult {
     const ctx: Ctx = { host, taken, config, choice };
     const topo = host.topology;
+    const hugepageKiB = config.hugepages && host.hugepages ? guestHugepageKiB(config) : null;
     let nodes: number[];
     let vcpus: Map<number, number[]>;
     let cells: { cell: number; node: number }[];
@@ -266,7 +287,7 @@ export function placeGuest(host: PlaceHost, taken: Taken, config: GuestConfig, c
                 const all = cpuNodes(topo);
                 const free = all.reduce((t, n) => t + freeCpusOf(ctx, n).length, 0);
                 if (free < config.vcpuCurrent) return { ok: false, refusal: { kind: "no-cpus", need: config.vcpuCurrent, free, nodes: all } };
-                return { ok: false, refusal: { kind: "no-memory", needKiB: config.memoryKiB ?? 0, freeKiB: all.reduce((t, n) => t + memFreeOf(ctx, n), 0), nodes: all } };
+                return { ok: false, refusal: { kind: "no-memory", needKiB: config.memoryKiB ?? 0, freeKiB: all.reduce((t, n) => t + memFreeOf(ctx, n), 0), nodes: all, hugepageKiB } };
             }
             nodes = proposed;
             preferred = (choice.prefer ?? []).length > 0 && nodes.every(n => choice.prefer!.includes(n));
@@ -279,12 +300,13 @@ export function placeGuest(host: PlaceHost, taken: Taken, config: GuestConfig, c
     if (shared.length && !choice.shareCpus) return { ok: false, refusal: { kind: "cpus-owned", cpus: shared } };
     const freeKiB = nodes.reduce((t, n) => t + memFreeOf(ctx, n), 0);
     if (config.memoryKiB !== null && freeKiB < config.memoryKiB)
-        return { ok: false, refusal: { kind: "no-memory", needKiB: config.memoryKiB, freeKiB, nodes } };
+        return { ok: false, refusal: { kind: "no-memory", needKiB: config.memoryKiB, freeKiB, nodes, hugepageKiB } };
     const memnodes = cells.map(c => ({ cellid: c.cell, mode: choice.memMode, nodeset: [c.node] }));
     return {
         ok: true,
         placement: {
-            nodes, vcpus, cells, shared, preferred,
+            nodes, vcpus, cells, shared, preferred, hugepageKiB,
+            nearDevices: (choice.devices ?? []).length > 0 && choice.devices!.every(n => nodes.includes(n)),
             memory: { mode: choice.memMode, nodeset: nodes, memnodes },
             memoryKiB: config.memoryKiB,
             freeKiB: Number.isFinite(freeKiB) ? freeKiB : null,

@@ -255,16 +255,16 @@ export const App = () => {
                                      onClose={() => setAligning(null)} onApplied={onApplied} />
                     )}
                     {data.status === "ready" && moving?.placement.memory && mainPid(moving) !== null && (
-                        <MoveMemoryDialog row={moving} pid={mainPid(moving)!} memory={moving.placement.memory.byNode} host={data.host}
+                        <MoveMemoryDialog row={moving} pid={mainPid(moving)!} memory={moving.placement.memory.byNode} host={data.host} hugepages={snapshot?.hugepages ?? null}
                                           onClose={() => setMoving(null)} onApplied={onApplied} />
                     )}
                     {data.status === "ready" && placing && (
                         <PlaceDialog row={placing} host={data.host} contention={contention} initialPolicy={viewPolicy}
-                                     onClose={() => setPlacing(null)} onApplied={onApplied} />
+                                     onClose={() => setPlacing(null)} onApplied={onApplied} hugepages={snapshot?.hugepages ?? null} />
                     )}
                     {data.status === "ready" && planning && (
                         <PlanHostDialog guests={planning} host={data.host} policy={{ kind: viewPolicy }} onBusy={data.hold}
-                                        onClose={() => setPlanning(null)} onApplied={onApplied} />
+                                        onClose={() => setPlanning(null)} onApplied={onApplied} hugepages={snapshot?.hugepages ?? null} />
                     )}
                     {host && aligningAll && (
                         <AlignAllDialog items={aligningAll} host={host} onClose={() => setAligningAll(null)} onApplied={onApplied}

@@ -141,6 +141,7 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                 return (
                     <Tbody key={guest.key} isExpanded={isExpanded}>
                         <Tr data-guest={guest.name} data-connection={guest.connection} data-state={guest.state} data-verdict={placement.verdict.kind}
+                            data-findings={placement.findings.map(f => f.kind).join(" ")}
                             isClickable isRowSelected={selected === guest.key}
                             onRowClick={ev => {
                                 // the expand toggle has its own job
@@ -220,6 +221,16 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                                 {format(_("Memory (the kernel's count): $0; numatune: $1."), memoryByNodeText(placement.memory.byNode),
                                                         placement.memoryNodes ? nodesText(placement.memoryNodes) : _("any node"))}
                                             </p>
+                                        )}
+                                        {placement.findings.length > 1 && (
+                                            <ul className="np-io" data-testid="findings" aria-label={_("Findings")}>
+                                                {placement.findings.map(f => (
+                                                    <li key={f.kind} data-finding={f.kind}>
+                                                        <Label isCompact color={verdictLabel(f.kind, policy).color}>{verdictLabel(f.kind, policy).text}</Label>
+                                                        {" "}{findingSentence(f, policy)}
+                                                    </li>
+                                                ))}
+                                            </ul>
                                         )}
                                         <IoPaths host={host} io={row.io} placement={placement} />
                                         {threads

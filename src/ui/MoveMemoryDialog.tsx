@@ -1,6 +1,7 @@
 // "Move memory": the running guest's memory that lies off its vCPUs' nodes moved there while it runs, and the saved
 // config bound to those nodes so that it stays there (model/memorymove.ts), previewed with its commands, applied
 // through the change engine, verified by reading the memory again, with Undo.
+import type { HugePages } from "../model/threads";
 import React, { useMemo, useRef } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
@@ -24,6 +25,8 @@ interface Props {
     pid: number;
     memory: Map<number, number>;
     host: HostRecord;
+    /** each node's huge pages by size, from the last read */
+    hugepages: Map<number, HugePages[]> | null;
     onClose: () => void;
     onApplied: (a: Applied) => void;
 }
@@ -33,7 +36,10 @@ export function memoryMoveRefusalText(r: MemoryMoveRefusal): string {
     case "vcpus-everywhere": return _("The vCPUs may run on every node, so no node is the memory's own. Place the guest first.");
     case "local": return format(_("All of the memory is on the vCPUs' $0 already."), nodesText(r.nodes));
     case "no-memory": return format(_("$0 has $1 free; moving the memory there needs $2."), nodesText([r.node]), sizeText(r.freeKiB), sizeText(r.needKiB));
-    case "huge-pages": return _("The guest's memory is in huge pages: they move only to a node with free huge pages of the same size, which Move memory does not check yet. The map shows each node's free huge pages; move them with migratepages when the target has enough.");
+    case "huge-pages-unknown": return _("The guest's memory is in huge pages, which move only to a node with free huge pages of the same size: the nodes' huge pages have not been read yet.");
+    case "no-hugepages": return format(cockpit.ngettext("The guest's memory is in huge pages of $0: moving it to $1 needs $2 of them free there, and $1 has $3 free.",
+                                                        "The guest's memory is in huge pages of $0: moving it to $1 needs $2 of them free there, and $1 has $3 free.", r.needPages),
+                                       sizeText(r.sizeKiB), nodesText([r.node]), r.needPages, r.freePages);
     case "bound-live": return format(_("The running guest's memory is bound $0 ($1), which keeps it off $2, and libvirt changes that binding only when the guest starts. Change the saved config (Place) and restart the guest."),
                                      memModeText(r.mode), nodesText(r.nodeset), nodesText(r.targets));
     case "cells-bound": return format(cockpit.ngettext("The saved config binds guest NUMA cell $0 to another node than $1: use Place to bind each cell.",
@@ -55,15 +61,15 @@ export function memoryVerifyText(checks: OpCheck[], host: HostTopology): { text:
 
 let dialogs = 0;
 
-export const MoveMemoryDialog = ({ row, pid, memory, host, onClose, onApplied }: Props) => {
+export const MoveMemoryDialog = ({ row, pid, memory, host, hugepages, onClose, onApplied }: Props) => {
     const { guest } = row;
     const topo = host.topology;
     const key = useRef(`memory-${++dialogs}`).current;
     const { busy, now, stale, error, results, checks, failed, run, retry } = usePlanApply(topo, key, onApplied);
     const { live, saved } = now ?? guestRecordNow(guest);
     const ref = { connection: guest.connection, path: guest.path, name: guest.name };
-    const result = useMemo(() => live ? memoryMove({ ref, host: topo, memoryFreeKiB: host.memoryFree, live, saved: guest.persistent ? saved : null, pid, memory })
-        : null, [topo, host.memoryFree, live, saved, pid, memory]); // eslint-disable-line react-hooks/exhaustive-deps
+    const result = useMemo(() => live ? memoryMove({ ref, host: topo, memoryFreeKiB: host.memoryFree, live, saved: guest.persistent ? saved : null, pid, memory, hugepages })
+        : null, [topo, host.memoryFree, live, saved, pid, memory, hugepages]); // eslint-disable-line react-hooks/exhaustive-deps
     const plan: ChangePlan = result?.ok ? result.move.plan : { guest: ref, ops: [] };
     const item: ChangeItem = { plan };
     const appliedText = (all: OpResult[], c: OpCheck[]) => {

@@ -1,6 +1,8 @@
 // "Place" one guest: where its vCPUs, emulator threads and memory should go (model/place.ts), why, and the change
 // plan that puts them there (every operation with its command), applied through the change engine. The admin can
 // choose the node, the vCPU mode, the memory mode and a CPU list; what cannot work is refused with the reason.
+import type { HugePages } from "../model/threads";
+import { ioDeviceNodes } from "../model/iopath";
 import React, { useMemo, useRef, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
@@ -34,11 +36,13 @@ interface Props {
     initialPolicy: Exclude<PolicyKind, "custom">;
     onClose: () => void;
     onApplied: (a: Applied) => void;
+    /** each node's huge pages by size, from the last read */
+    hugepages: Map<number, HugePages[]> | null;
 }
 
 let dialogs = 0;
 
-export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onApplied }: Props) => {
+export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onApplied, hugepages }: Props) => {
     const { guest } = row;
     const topo = host.topology;
     const key = useRef(`place-${++dialogs}`).current;
@@ -51,13 +55,14 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
     const { busy, now, stale, error, results, checks, failed, run, retry } = usePlanApply(topo, key, onApplied);
 
     const { live, saved } = now ?? guestRecordNow(guest);
-    const inputs = useMemo(() => placeInputs(host, contention, guest, live, saved), [host, contention, guest, live, saved]);
+    const devices = useMemo(() => ioDeviceNodes(row.io), [row.io]);
+    const inputs = useMemo(() => placeInputs(host, contention, guest, live, saved, { devices, hugepages }), [host, contention, guest, live, saved, devices, hugepages]);
     const placed: PlaceResult = useMemo(() => placeGuest(inputs.host, inputs.taken, inputs.config, {
-        vcpuMode, memMode, nodes: node ? [Number(node)] : null, cpus: cpus || null, shareCpus: share, prefer: inputs.prefer, resident: inputs.resident,
+        vcpuMode, memMode, nodes: node ? [Number(node)] : null, cpus: cpus || null, shareCpus: share, prefer: inputs.prefer, devices: inputs.devices, resident: inputs.resident,
     }), [inputs, vcpuMode, memMode, node, cpus, share]);
     // what the page proposes by itself, shown in the node choice whatever is chosen
     const proposed = useMemo(() => {
-        const p = placeGuest(inputs.host, inputs.taken, inputs.config, { vcpuMode: "one-per-vcpu", memMode, prefer: inputs.prefer, resident: inputs.resident, shareCpus: share });
+        const p = placeGuest(inputs.host, inputs.taken, inputs.config, { vcpuMode: "one-per-vcpu", memMode, prefer: inputs.prefer, devices: inputs.devices, resident: inputs.resident, shareCpus: share });
         return p.ok ? p.placement.nodes : null;
     }, [inputs, memMode, share]);
     const change: PlaceChange | null = placed.ok

@@ -2,6 +2,8 @@
 // previewed guest by guest with its operations and commands, with the host's totals before and after and each
 // node's owned CPUs and bound memory as they will be; applied as one engine batch, with a result per guest and one
 // Undo. Guests the planner cannot place are listed with the reason; the rest still apply.
+import type { HugePages } from "../model/threads";
+import { ioDeviceNodes } from "../model/iopath";
 import React, { useMemo, useRef, useState } from "react";
 import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 import { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
@@ -44,6 +46,8 @@ interface Props {
     onClose: () => void;
     onApplied: (a: Applied) => void;
     onBusy?: (busy: boolean) => void;
+    /** each node's huge pages by size, from the last read */
+    hugepages: Map<number, HugePages[]> | null;
 }
 
 /** "CPUs 1,3 (node 3)", or "any CPU" */
@@ -73,7 +77,7 @@ const Totals = ({ host, before, after }: { host: HostRecord; before: HostTotals;
     );
 };
 
-export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBusy }: Props) => {
+export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBusy, hugepages }: Props) => {
     const key = useRef(`plan-host-${Date.now()}`).current;
     const topo = host.topology;
     const [memMode, setMemMode] = useState<MemMode>("restrictive");
@@ -84,9 +88,10 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
     const computed = useMemo(() => {
         const input: HostGuest[] = guests.map(({ row, movable }) => {
             const { live, saved } = guestRecordNow(row.guest);
-            return { key: row.guest.key, name: row.guest.name, config: live ?? saved ?? row.guest.config, fixed: !movable, running: live !== null };
+            return { key: row.guest.key, name: row.guest.name, config: live ?? saved ?? row.guest.config, fixed: !movable, running: live !== null,
+                     devices: ioDeviceNodes(row.io) };
         });
-        const plan = planHost({ topology: topo, memoryFreeKiB: host.memoryFree }, input, { memMode, replanAll });
+        const plan = planHost({ topology: topo, memoryFreeKiB: host.memoryFree, hugepages: hugepages ?? undefined }, input, { memMode, replanAll });
         const refused = plan.refused.map(r => ({ name: r.guest.name, text: placeRefusalText(r.refusal) }));
         const items: { key: string; plan: ChangePlan; before: string; after: string; session: boolean }[] = [];
         for (const p of plan.placed) {
@@ -104,7 +109,7 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
             });
         }
         return { plan, items, refused };
-    }, [guests, host, topo, policy, memMode, replanAll]);
+    }, [guests, host, topo, policy, memMode, replanAll, hugepages]);
     const { plan, items, refused } = computed;
     const locked = busy || outcomes !== null;
 

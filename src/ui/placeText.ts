@@ -13,7 +13,10 @@ export function placeRefusalText(r: PlaceRefusal): string {
                                   format(cockpit.ngettext("the guest has $0 vCPU", "the guest has $0 vCPUs", r.need), r.need),
                                   format(cockpit.ngettext("$1 has $0 CPU that no other guest's vCPU is pinned to", "$1 has $0 CPUs that no other guest's vCPU is pinned to", r.free),
                                          r.free, nodesText(r.nodes)));
-    case "no-memory": return format(_("Not enough free memory: the guest has $0, $1 has $2 free."), sizeText(r.needKiB), nodesText(r.nodes), sizeText(r.freeKiB));
+    case "no-memory":
+        if (r.hugepageKiB !== null)
+            return format(_("Not enough free huge pages of $0: the guest needs $1 in them, $2 has $3 free."), sizeText(r.hugepageKiB), sizeText(r.needKiB), nodesText(r.nodes), sizeText(r.freeKiB));
+        return format(_("Not enough free memory: the guest has $0, $1 has $2 free."), sizeText(r.needKiB), nodesText(r.nodes), sizeText(r.freeKiB));
     case "memory-only": return format(_("$0 has memory but no CPUs: vCPUs cannot run there."), nodesText(r.nodes));
     case "unknown-nodes": return format(_("The host has no $0."), nodesText(r.nodes));
     case "cpus-malformed": return cpusetProblemMessage(r.problem);
@@ -47,9 +50,13 @@ export function nodeOptionText(node: { id: number; onlineCpus: number; freeCpus:
 /** Why this placement: "node 3 (where its memory is bound now), 4 CPUs free after it" */
 export function placeWhyText(host: HostTopology, p: Placement): string {
     const parts = [format(_("vCPUs on CPUs $0 ($1)"), cpusetFormat(cpusetUnion(...p.vcpus.values())), nodesText(p.nodes))];
+    if (p.nearDevices) parts.push(_("next to its NICs and devices"));
     if (p.preferred) parts.push(_("where the guest is now"));
     if (p.cells.length) parts.push(p.cells.map(c => format(_("cell $0 on $1"), c.cell, nodesText([c.node]))).join(", "));
-    if (p.memoryKiB !== null && p.freeKiB !== null) parts.push(format(_("its $0 of memory fits in $1 free"), sizeText(p.memoryKiB), sizeText(p.freeKiB)));
+    if (p.memoryKiB !== null && p.freeKiB !== null)
+        parts.push(p.hugepageKiB !== null
+            ? format(_("its $0 of memory fits in $1 of free $2 huge pages"), sizeText(p.memoryKiB), sizeText(p.freeKiB), sizeText(p.hugepageKiB))
+            : format(_("its $0 of memory fits in $1 free"), sizeText(p.memoryKiB), sizeText(p.freeKiB)));
     return parts.join("; ");
 }
 

@@ -6,6 +6,7 @@ import type { CpuContention } from "../model/contention";
 import type { GuestConfig } from "../model/guest";
 import { placePrefer, placeResident } from "../model/guestwhere";
 import type { PlaceHost, Taken } from "../model/place";
+import type { HugePages } from "../model/threads";
 import { topologyCpusOfNodes } from "../model/topology";
 
 export interface PlaceInputs {
@@ -15,6 +16,8 @@ export interface PlaceInputs {
     /** the live XML of a running guest, else the saved one */
     config: GuestConfig;
     prefer: number[];
+    /** nodes of its NICs and PCI devices */
+    devices: number[];
     /** memory the running guest already has on each node */
     resident: Map<number, number>;
     /** nodes with CPUs: how many are online, and how many of those no other guest's vCPU owns */
@@ -32,7 +35,8 @@ export function takenFrom(contention: Map<number, CpuContention>, key: string): 
 }
 
 export function placeInputs(host: HostRecord, contention: Map<number, CpuContention>, guest: GuestRecord,
-                            live: GuestConfig | null, saved: GuestConfig | null): PlaceInputs {
+                            live: GuestConfig | null, saved: GuestConfig | null,
+                            io: { devices: number[]; hugepages: Map<number, HugePages[]> | null }): PlaceInputs {
     const topo = host.topology;
     const config = live ?? saved ?? guest.config;
     const taken = takenFrom(contention, guest.key);
@@ -41,7 +45,8 @@ export function placeInputs(host: HostRecord, contention: Map<number, CpuContent
         .map(n => ({ id: n.id, onlineCpus: n.cpus.length, freeCpus: n.cpus.filter(c => !taken.owners.has(c)).length }));
     return {
         ref: { connection: guest.connection, path: guest.path, name: guest.name },
-        host: { topology: topo, memoryFreeKiB: host.memoryFree },
+        host: { topology: topo, memoryFreeKiB: host.memoryFree, hugepages: io.hugepages ?? undefined },
+        devices: io.devices,
         taken, config, nodes, resident: placeResident(config, live !== null),
         prefer: placePrefer(config, topo),
     };

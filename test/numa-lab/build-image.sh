@@ -44,6 +44,7 @@ echo numa-lab > "$ROOT/etc/hostname"
 printf '127.0.1.1 numa-lab\n' >> "$ROOT/etc/hosts"
 echo "/dev/vda / ext4 defaults 0 1" > "$ROOT/etc/fstab"
 install -m 0644 "$NUMA_DIR/files/20-wired.network" "$ROOT/etc/systemd/network/20-wired.network"
+install -m 0644 "$NUMA_DIR/files/10-lab-nics.network" "$ROOT/etc/systemd/network/10-lab-nics.network"
 printf 'vhost_net\ntun\n' > "$ROOT/etc/modules-load.d/numa-lab.conf"
 # nested guests idle in their BIOS: KVM's halt polling would spin every emulated CPU it sleeps on
 install -m 0644 "$NUMA_DIR/files/kvm.conf" "$ROOT/etc/modprobe.d/numa-lab-kvm.conf"

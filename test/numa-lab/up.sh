@@ -45,7 +45,10 @@ if ! qemu_pid >/dev/null; then
         -drive file="$CACHE/image.raw",format=raw,if=none,id=d0,cache=unsafe,snapshot=on \
         -device virtio-blk-pci,drive=d0 \
         -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$COCKPIT_PORT-:9090,hostfwd=tcp:127.0.0.1:$SSH_PORT-:22 \
-        -device virtio-net-pci,netdev=n0 -display none -serial file:"$RUN/serial.log" \
+        -device virtio-net-pci,netdev=n0 \
+        -netdev hubport,id=n1,hubid=1 -device virtio-net-pci,netdev=n1,addr=0x10,mac=52:54:00:1a:b0:00 \
+        -netdev hubport,id=n3,hubid=3 -device virtio-net-pci,netdev=n3,addr=0x11,mac=52:54:00:1a:b3:00 \
+        -display none -serial file:"$RUN/serial.log" \
         -pidfile "$RUN/qemu.pid" -daemonize
     echo "${NUMA_LAB_NO_CPUSET:-0}" > "$RUN/no-cpuset"
     echo "$GENERATION" > "$RUN/generation"
@@ -70,12 +73,25 @@ want=${NUMA_LAB_NO_CPUSET:-$(cat "$RUN/no-cpuset" 2>/dev/null || echo 0)}
 bash "$NUMA_DIR/cpuset-mode.sh" "$([ "$want" = 1 ] && echo off || echo on)"
 echo "$want" > "$RUN/no-cpuset"
 
-# 4. the current plugin build (before the first login: the bridge reads the plugin list when a session starts)
+# 4. a NIC on node 0 and one on node 3, each in a bridge for guests (br0, br3). QEMU puts them on its root bus, whose
+# node the hand-made SRAT does not give (-1), so the lab sets it in sysfs as a firmware fix-up would (the kernel
+# allows root to, and notes it as a firmware workaround); the NIC that carries ssh stays on no known node
+lab_ssh 'set -e
+    for x in "0000:00:10.0 0 br0" "0000:00:11.0 3 br3"; do
+        set -- $x
+        echo "$2" > "/sys/bus/pci/devices/$1/numa_node"
+        nic=$(ls "/sys/bus/pci/devices/$1"/virtio*/net)
+        ip link show "$3" >/dev/null 2>&1 || ip link add "$3" type bridge
+        ip link set "$nic" master "$3" up
+        ip link set "$3" up
+    done'
+
+# 5. the current plugin build (before the first login: the bridge reads the plugin list when a session starts)
 make -C "$TOP" --no-print-directory dist/index.js >&2
 rm -rf "$RUN/plugin" && make -C "$TOP" --no-print-directory install PREFIX=/ DESTDIR="$RUN/plugin" >/dev/null
 tar -C "$RUN/plugin/share/cockpit/numa-placement" -cf - . | lab_ssh 'rm -rf /usr/local/share/cockpit/numa-placement && mkdir -p /usr/local/share/cockpit/numa-placement && tar -C /usr/local/share/cockpit/numa-placement -xf -'
 
-# 5. demo guests: define the missing ones, then start those that should run, all at once (each takes ~9 s)
+# 6. demo guests: define the missing ones, then start those that should run, all at once (each takes ~9 s)
 to_start=()
 for f in "$NUMA_DIR"/guests/*.xml; do
     name=$(basename "$f" .xml)

@@ -65,11 +65,23 @@ describe("memoryMove", () => {
         expect(memoryMove(input({ live: xml({ numatune: "<numatune><memory mode='preferred' nodeset='0'/></numatune>" }) })).ok).toBe(true);
     });
 
-    it("refuses unpinned vCPUs, memory already local, huge pages, and saved cells bound elsewhere", () => {
+    it("moves huge pages only to a node with enough free ones of the guest's size, with the numbers; not before they are read", () => {
+        const huge = xml({ extra: "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages></memoryBacking>" });
+        const pages = (free2M: number) => new Map([[2, [{ sizeKiB: 2048, total: 200, free: free2M }, { sizeKiB: 1048576, total: 4, free: 4 }]]]);
+        // 250 MiB on node 0 is 125 pages of 2 MiB: node 2's free memory (700 MiB) does not count, its free huge pages do
+        expect(memoryMove(input({ live: huge, hugepages: pages(124) }))).toEqual({ ok: false, refusal: { kind: "no-hugepages", node: 2, sizeKiB: 2048, needPages: 125, freePages: 124 } });
+        const r = memoryMove(input({ live: huge, hugepages: pages(125), memoryFreeKiB: new Map([[2, 0]]) }));
+        expect(r.ok && r.move.plan.ops.map(o => o.kind)).toEqual(["memory", "numatune"]);
+        expect(memoryMove(input({ live: huge }))).toEqual({ ok: false, refusal: { kind: "huge-pages-unknown" } });
+        // 1 GiB pages: only the 1 GiB pool counts
+        const giant = xml({ extra: "<memoryBacking><hugepages><page size='1' unit='G'/></hugepages></memoryBacking>" });
+        expect(memoryMove(input({ live: giant, hugepages: pages(200) })).ok).toBe(true);
+        expect(memoryMove(input({ live: giant, hugepages: new Map([[2, [{ sizeKiB: 2048, total: 200, free: 200 }]]]) }))).toMatchObject({ ok: false, refusal: { kind: "no-hugepages", sizeKiB: 1048576, needPages: 1, freePages: 0 } });
+    });
+
+    it("refuses unpinned vCPUs, memory already local, and saved cells bound elsewhere", () => {
         expect(memoryMove(input({ live: xml({ cpu: "" }) }))).toEqual({ ok: false, refusal: { kind: "vcpus-everywhere" } });
         expect(memoryMove(input({ memory: new Map([[2, 256 * MiB], [0, 0]]) }))).toEqual({ ok: false, refusal: { kind: "local", nodes: [2] } });
-        const huge = xml({ extra: "<memoryBacking><hugepages/></memoryBacking>" });
-        expect(memoryMove(input({ live: huge }))).toEqual({ ok: false, refusal: { kind: "huge-pages" } });
         const cells = "<numatune><memory mode='strict' nodeset='0-2'/><memnode cellid='1' mode='strict' nodeset='0'/></numatune>";
         expect(memoryMove(input({ saved: xml({ id: false, numatune: cells }) }))).toEqual({ ok: false, refusal: { kind: "cells-bound", cells: [1], targets: [2] } });
     });

@@ -34,6 +34,27 @@ describe("placing one guest", () => {
         expect(r.ok && cpusetUnion(...r.placement.vcpus.values())).toEqual([5, 7]);
     });
 
+    it("prefers the node of the guest's NIC or PCI device over where it is now, and says so", () => {
+        const r = placeGuest(placeHost(article), takenNone(), guest({ name: "g", vcpus: 2 }), { ...one, prefer: [3], devices: [0] });
+        expect(r.ok && [r.placement.nodes, r.placement.nearDevices, r.placement.preferred]).toEqual([[0], true, false]);
+        // a device node without room loses to one with room
+        const full = owning([0, 2, 4, 6, 8, 10]);
+        const s = placeGuest(placeHost(article), full, guest({ name: "g", vcpus: 2 }), { ...one, prefer: [3], devices: [0] });
+        expect(s.ok && [s.placement.nodes, s.placement.nearDevices]).toEqual([[3], false]);
+    });
+
+    it("places a guest backed by huge pages only where free huge pages of its size hold it, and says it in huge pages", () => {
+        const huge = guestParse(domainXml({ name: "h", vcpus: 2, memMiB: 512 }).replace("</domain>", "<memoryBacking><hugepages/></memoryBacking></domain>"));
+        // 6 GiB of free memory on every node, but 2 MiB huge pages free only on node 2 (300) and node 1 (100)
+        const pages = new Map([[1, [{ sizeKiB: 2048, total: 100, free: 100 }]], [2, [{ sizeKiB: 2048, total: 300, free: 300 }]], [3, [{ sizeKiB: 1048576, total: 8, free: 8 }]]]);
+        const host = { ...placeHost(article), hugepages: pages };
+        const r = placeGuest(host, takenNone(), huge, { ...one, prefer: [3] });
+        expect(r.ok && [r.placement.nodes, r.placement.hugepageKiB, r.placement.freeKiB]).toEqual([[2], 2048, 600 * 1024]);
+        expect(placeGuest(host, takenNone(), huge, { ...one, nodes: [3] })).toEqual({ ok: false, refusal: { kind: "no-memory", needKiB: 512 * 1024, freeKiB: 0, nodes: [3], hugepageKiB: 2048 } });
+        // not read yet: free memory as for any guest
+        expect(placeGuest(placeHost(article), takenNone(), huge, { ...one, nodes: [3] }).ok).toBe(true);
+    });
+
     it("balances: with node 0 half owned, a new guest goes to an emptier node", () => {
         const r = placeGuest(placeHost(article), owning([0, 2, 4]), guest({ name: "g", vcpus: 2 }), one);
         expect(r.ok && r.placement.nodes).not.toEqual([0]);
