@@ -1,6 +1,7 @@
 // Issue 15 on the local lab (one node): the page's per-node memory of each running demo guest against the test's own
 // sum of /proc/PID/numa_maps (its own memory: pages times their size), within 5%; each thread's CPU time and last
-// CPU against /proc/PID/task/TID/stat read just before and after the page's reads.
+// CPU against /proc/PID/task/TID/stat read just before and after the page's reads; huge pages and NICs per node
+// (issue 17) against /sys.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 // @ts-expect-error: plain JS helper shared with the screenshot script
@@ -146,5 +147,24 @@ describe("memory per node", () => {
         await frame.waitForFunction(([sel, t]) => document.querySelector(sel!)?.getAttribute("data-hugepages") === t,
                                     ["[data-node='0'] [data-testid=map-hugepages]", truth], { timeout: 30000 });
         expect(await shown()).toBe(truth);
+    });
+
+    it("lists the host's NICs on the node /sys gives their PCI device, and those it gives none apart", async () => {
+        // from each PCI device to its interfaces (the reader goes the other way), a virtio NIC's under its virtio device
+        const truth = new Map<string, string[]>();
+        for (const bdf of readdirSync("/sys/bus/pci/devices")) {
+            const dir = `/sys/bus/pci/devices/${bdf}`;
+            const node = readFileSync(`${dir}/numa_node`, "utf8").trim();
+            const nets = [`${dir}/net`, ...readdirSync(dir).filter(d => /^virtio\d+$/.test(d)).map(d => `${dir}/${d}/net`)]
+                .flatMap(n => { try { return readdirSync(n) } catch { return [] } });
+            if (nets.length) truth.set(node, [...(truth.get(node) ?? []), ...nets].sort());
+        }
+        expect(truth.size, "this machine has a NIC").toBeGreaterThan(0);
+        const unknown = truth.get("-1") ?? [];
+        if (unknown.length) expect((await frame.getAttribute("[data-testid=map-nics-unknown]", "data-nics", { timeout: 30000 }))!.split(",").sort()).toEqual(unknown);
+        for (const [node, nics] of truth) {
+            if (node === "-1") continue;
+            expect((await frame.getAttribute(`[data-node='${node}'] [data-testid=map-nics]`, "data-nics", { timeout: 30000 }))!.split(",").sort()).toEqual(nics);
+        }
     });
 });
