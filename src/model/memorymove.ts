@@ -6,7 +6,7 @@ import { memoryMoveTargets } from "./memoryop";
 import { type ChangeOp, type ChangePlan, type GuestRef } from "./change";
 import { cpusetIsSubset } from "./cpuset";
 import { guestEffective, guestVcpuUnion, type GuestConfig } from "./guest";
-import { guestHugepageKiB, type Memtune } from "./place";
+import { guestHugepageKiB, type Memtune } from "./placetypes";
 import type { HugePages } from "./threads";
 import { topologyNodesOf, type HostTopology } from "./topology";
 
