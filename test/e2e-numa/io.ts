@@ -67,3 +67,33 @@ export async function ioPathCheck(frame: Frame): Promise<void> {
     expect([...shown.keys()].sort()).toEqual([...truth.keys()].sort());
     for (const [irq, cpus] of truth) expect(shown.get(irq), `IRQ ${irq}`).toBe(cpus);
 }
+
+const HUGE_GUEST = `<domain type='kvm'><name>place-huge</name><memory unit='MiB'>64</memory><vcpu placement='static'>1</vcpu>
+<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages></memoryBacking>
+<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><memballoon model='none'/></devices></domain>`;
+const NODE3_HUGE = "/sys/devices/system/node/node3/hugepages";
+
+/** Huge pages on the map against sysfs, and Place for a shut-off guest backed by 2 MiB pages: node 3, the only node
+ *  with free ones (reserved by the test), and a refusal with the numbers when node 0 is chosen. */
+export async function hugePagesCheck(frame: Frame): Promise<void> {
+    await labSsh(`echo 64 > ${NODE3_HUGE}/hugepages-2048kB/nr_hugepages
+        cat > /tmp/place-huge.xml <<'EOF'\n${HUGE_GUEST}\nEOF\nvirsh -q define /tmp/place-huge.xml >/dev/null`);
+    try {
+        const truth = (await labSsh(`for d in ${NODE3_HUGE}/hugepages-*kB; do s=\${d##*-}; echo "\${s%kB}:$(cat $d/nr_hugepages):$(cat $d/free_hugepages)"; done`))
+            .trim().split("\n").sort((a, b) => parseInt(a) - parseInt(b)).join(",");
+        expect(truth).toMatch(/(^|,)2048:64:64(,|$)/);
+        await frame.waitForFunction(([sel, t]) => document.querySelector(sel!)?.getAttribute("data-hugepages") === t,
+                                    ["[data-testid=host-map] section[data-node='3'] [data-testid=map-hugepages]", truth], { timeout: 120000 });
+        expect(await frame.textContent("section[data-node='3'] [data-testid=map-hugepages]")).toContain("2 MiB huge pages: 64 of 64 free");
+
+        await frame.click("tr[data-guest=place-huge] [data-testid=place]", { timeout: 120000 });
+        const why = await frame.waitForSelector("[data-testid=place-dialog] [data-testid=place-why]", { timeout: 60000 });
+        expect(await why.textContent()).toMatch(/\(node 3\).*its 64 MiB of memory fits in 128 MiB of free 2 MiB huge pages/);
+        await frame.selectOption("[data-testid=place-node]", "0");
+        const refused = await frame.waitForSelector("[data-testid=place-dialog] [data-testid=place-refused]");
+        expect(await refused.textContent()).toContain("Not enough free huge pages of 2 MiB: the guest needs 64 MiB in them, node 0 has 0 MiB free.");
+    } finally {
+        await frame.locator("[data-testid=place-close]").click({ timeout: 5000 }).catch(() => undefined);
+        await labSsh(`virsh -q undefine place-huge >/dev/null 2>&1; echo 0 > ${NODE3_HUGE}/hugepages-2048kB/nr_hugepages`);
+    }
+}

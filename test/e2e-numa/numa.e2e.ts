@@ -9,7 +9,7 @@ import { browserOpen, shellOpen } from "../browser.mjs";
 import { ADMIN, BASE, MEMORY_GUEST_START, VIEWER, labCpuNodes, labEmulatorThreads, labGeneration, labGuests, labGuestsAdd, labMemory, labNodes, labPins, labSsh, labVhost, labVhosts, total } from "./lab";
 import type { Frame, Page } from "playwright-core";
 import { undoFromToast } from "../e2e/page";
-import { expandGuest, ioPathCheck } from "./io";
+import { expandGuest, hugePagesCheck, ioPathCheck } from "./io";
 import { cpusetFormat } from "../../src/model/cpuset";
 
 const run = promisify(execFile);
@@ -126,6 +126,7 @@ describe("the article's host", () => {
 
     both("shows each NIC on the node /sys gives it, rhel64's path to its NIC on node 0 with the finding, and the NIC's interrupt lines as /proc has them",
          () => ioPathCheck(frame), 600000);
+    whole("shows node 3's huge pages as sysfs has them, and places a huge-page guest only there", () => hugePagesCheck(frame), 600000);
 
     both("aligns rhel64 from the page: every emulator thread and its vhost worker on exactly 1,3,5,7,9,11, saved too", async () => {
         await frame.click(`tr[data-guest=rhel64] [data-testid=align]`, { timeout: 120000 });
