@@ -106,7 +106,8 @@ export function devicesByNode(devices: HostDevices): Map<number | "unknown", Net
     for (const n of devices.nets.values()) {
         if (!n.device) continue;
         const key = n.device.node ?? "unknown";
-        out.set(key, [...(out.get(key) ?? []), n].sort((a, b) => a.name.localeCompare(b.name)));
+        out.set(key, [...(out.get(key) ?? []), n]);
     }
+    for (const nics of out.values()) nics.sort((a, b) => a.name.localeCompare(b.name));
     return out;
 }

@@ -25,6 +25,9 @@ export interface GuestIo {
     hostdevs: string[];
 }
 
+/** The PCI addresses the guest names: passed-through NICs and <hostdev>s (the reader asks for their nodes). */
+export const guestIoPci = (io: GuestIo): string[] => [...io.nics.flatMap(n => n.pci ? [n.pci] : []), ...io.hostdevs];
+
 const KINDS: readonly NicKind[] = ["bridge", "network", "direct", "hostdev", "ethernet", "user"];
 
 /** "0000:3b:02.1" from <address domain='0x0000' bus='0x3b' slot='0x02' function='0x1'/>; null when malformed */

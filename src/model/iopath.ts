@@ -76,6 +76,12 @@ export function ioPaths(io: GuestIo, devices: HostDevices | undefined): GuestIoP
     };
 }
 
+/** The guest's PCI devices (passed-through NICs and <hostdev>s) with their nodes as the host read them. */
+export const ioPciDevices = (paths: GuestIoPaths): DevicePath[] => [
+    ...paths.nics.flatMap(p => p.nic.pci ? [{ pci: p.nic.pci, node: p.pciNode }] : []),
+    ...paths.hostdevs,
+];
+
 /** The nodes of all the guest's NICs and PCI devices (known ones only): the planner prefers them. */
 export const ioDeviceNodes = (paths: GuestIoPaths): number[] =>
     cpusetUnion(...paths.nics.map(p => nicPathNodes(p)), paths.hostdevs.flatMap(d => d.node != null ? [d.node] : []));

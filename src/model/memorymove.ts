@@ -6,7 +6,7 @@ import { memoryMoveTargets } from "./memoryop";
 import { type ChangeOp, type ChangePlan, type GuestRef } from "./change";
 import { cpusetIsSubset } from "./cpuset";
 import { guestEffective, guestVcpuUnion, type GuestConfig } from "./guest";
-import { guestHugepageKiB, type Memtune } from "./placetypes";
+import { guestHugepageKiB, hugepagesFree, type Memtune } from "./placetypes";
 import type { HugePages } from "./threads";
 import { topologyNodesOf, type HostTopology } from "./topology";
 
@@ -81,7 +81,7 @@ export function memoryMove(input: MemoryMoveInput): MemoryMoveResult {
             // huge pages come from the node's reserved pool, not from its free memory
             const sizeKiB = guestHugepageKiB(live);
             const needPages = Math.ceil(needKiB / sizeKiB);
-            const freePages = input.hugepages?.get(node)?.find(h => h.sizeKiB === sizeKiB)?.free ?? 0;
+            const freePages = hugepagesFree(input.hugepages, node, sizeKiB);
             if (needPages > freePages) return { ok: false, refusal: { kind: "no-hugepages", node, sizeKiB, needPages, freePages } };
             continue;
         }

@@ -9,7 +9,7 @@ import type { GuestConfig } from "./guest";
 import { topologyCpuList, topologyCpusOfNodes, topologyNodesOf, type HostTopology } from "./topology";
 
 export * from "./placetypes";
-import { guestHugepageKiB, type PlaceChoice, type PlaceHost, type PlaceRefusal, type PlaceResult, type Taken } from "./placetypes";
+import { guestHugepageKiB, hugepagesFree, type PlaceChoice, type PlaceHost, type PlaceRefusal, type PlaceResult, type Taken } from "./placetypes";
 
 /** The guest's vCPUs that get pins (the ones it runs now), by cell: one group per guest NUMA cell, or one. */
 function vcpuGroups(config: GuestConfig): { cell: number | null; vcpus: number[]; memoryKiB: number | null }[] {
@@ -44,7 +44,7 @@ const freeCpusOf = (ctx: Ctx, node: number): number[] =>
 const freeHereOf = (ctx: Ctx, node: number): number => {
     if (!ctx.config.hugepages || !ctx.host.hugepages) return ctx.host.memoryFreeKiB.get(node) ?? Infinity;
     const size = guestHugepageKiB(ctx.config);
-    return (ctx.host.hugepages.get(node)?.find(h => h.sizeKiB === size)?.free ?? 0) * size;
+    return hugepagesFree(ctx.host.hugepages, node, size) * size;
 };
 const memFreeOf = (ctx: Ctx, node: number): number =>
     freeHereOf(ctx, node) - (ctx.taken.memoryKiB.get(node) ?? 0) + (ctx.choice.resident?.get(node) ?? 0);

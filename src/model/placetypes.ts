@@ -26,6 +26,10 @@ export interface PlaceHost {
 export const HUGEPAGE_DEFAULT_KIB = 2048;
 export const guestHugepageKiB = (config: GuestConfig): number => config.hugepageKiB ?? HUGEPAGE_DEFAULT_KIB;
 
+/** How many huge pages of a size are free on a node (none when it has none of that size). */
+export const hugepagesFree = (hugepages: Map<number, HugePages[]> | null | undefined, node: number, sizeKiB: number): number =>
+    hugepages?.get(node)?.find(h => h.sizeKiB === sizeKiB)?.free ?? 0;
+
 /** What others hold: CPUs owned by other guests' vCPUs (names), memory committed per node by earlier placements. */
 export interface Taken {
     owners: Map<number, string[]>;

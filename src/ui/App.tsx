@@ -19,6 +19,7 @@ import { mapRoles } from "../model/hostmap";
 import { MEMORY_OFF_THRESHOLD, placementCompute } from "../model/placement";
 import { guestIsActive } from "../model/guest";
 import { ioPaths } from "../model/iopath";
+import { guestIoPci } from "../model/guestio";
 import { threadsPciSet } from "../host/threads";
 import { guestThreads, snapshotGuests, type Snapshot } from "../model/threads";
 import { affinityMoved } from "../model/affinitywatch";
@@ -71,7 +72,7 @@ export const App = () => {
     // PCI devices with them
     useEffect(() => {
         if (!guests) return;
-        threadsPciSet([...new Set(guests.flatMap(g => [...g.config.io.hostdevs, ...g.config.io.nics.flatMap(n => n.pci ? [n.pci] : [])]))]);
+        threadsPciSet([...new Set(guests.flatMap(g => guestIoPci(g.config.io)))]);
         refreshThreads();
     }, [guests, refreshThreads]);
 

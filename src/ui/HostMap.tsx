@@ -10,7 +10,7 @@ import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";
 import type { CounterSample } from "../model/numastat";
 import type { HugePages } from "../model/threads";
 import { devicesByNode, type HostDevices } from "../model/devices";
-import type { GuestIoPaths } from "../model/iopath";
+import { ioPciDevices, type GuestIoPaths } from "../model/iopath";
 import { HugePagesLine, NodeDevices, UnknownNodeDevices, ioNames } from "./MapDevices";
 import { AllocationCounters } from "./AllocationCounters";
 import { _, format } from "./i18n";
@@ -42,7 +42,8 @@ const ownersText = (use: CpuContention | undefined): string =>
 export const HostMap = ({ host, contention, roles, guestName, guestMemory, counters, hugepages, devices, guestIo }: Props) => {
     const nicsByNode = devices ? devicesByNode(devices) : new Map();
     const mine = ioNames(guestIo);
-    const guestPci = (node: number) => [...mine].filter(name => devices?.pci.get(name) === node);
+    // the selected guest's PCI devices on a node, as its I/O path resolved them
+    const guestPci = (node: number) => (guestIo ? ioPciDevices(guestIo) : []).filter(d => d.node === node).map(d => d.pci);
     const guestTotal = guestMemory ? [...guestMemory.values()].reduce((a, b) => a + b, 0) : 0;
     const topo = host.topology;
     const anyOwned = [...contention.values()].some(u => u.owners.length > 0);

@@ -2,14 +2,14 @@
 // PCI devices there, its huge pages of each size; and the NICs the firmware gives no node.
 import React from "react";
 import type { NetInterface } from "../model/devices";
-import type { GuestIoPaths } from "../model/iopath";
+import { ioPciDevices, type GuestIoPaths } from "../model/iopath";
 import type { HugePages } from "../model/threads";
 import { _, format } from "./i18n";
 import { sizeText } from "./words";
 
 /** The names of the selected guest's physical NICs and its PCI devices. */
 export const ioNames = (io: GuestIoPaths | null): Set<string> =>
-    new Set(io ? [...io.nics.flatMap(p => [...p.physical.map(n => n.name), ...(p.nic.pci ? [p.nic.pci] : [])]), ...io.hostdevs.map(d => d.pci)] : []);
+    new Set(io ? [...io.nics.flatMap(p => p.physical.map(n => n.name)), ...ioPciDevices(io).map(d => d.pci)] : []);
 
 /** "NICs: eno1, ens1f0 (rhel64)" for a node; the selected guest's PCI devices on it */
 export const NodeDevices = ({ nics, pci, mine, guestName }: { nics: NetInterface[]; pci: string[]; mine: Set<string>; guestName: string | null }) => {

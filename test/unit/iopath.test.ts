@@ -3,7 +3,8 @@
 // test/fixtures/README.md); the host is the article's (node 3 = CPUs 1,3,5,7,9,11).
 import { describe, expect, it } from "vitest";
 import { guestParse } from "../../src/model/guest";
-import { ioFarDevices, ioPaths } from "../../src/model/iopath";
+import { guestIoPci } from "../../src/model/guestio";
+import { ioFarDevices, ioPaths, ioPciDevices } from "../../src/model/iopath";
 import { placementCompute } from "../../src/model/placement";
 import { snapshotParse } from "../../src/model/threads";
 import { fixture, guestOf, hostOf, snapshotOf } from "./fixtures";
@@ -40,6 +41,9 @@ describe("the I/O path on the host", () => {
         expect(vf).toMatchObject({ pciNode: 3, note: null });
         expect(user!.note).toBe("user");
         expect(p.hostdevs).toEqual([{ pci: "0000:5e:00.0", node: 0 }]);
+        // the guest's PCI devices, the VF and the NVMe: the addresses the reader is asked for, and their nodes
+        expect(guestIoPci(web.io)).toEqual(["0000:3b:02.1", "0000:5e:00.0"]);
+        expect(ioPciDevices(p)).toEqual([{ pci: "0000:3b:02.1", node: 3 }, { pci: "0000:5e:00.0", node: 0 }]);
     });
 
     it("a shut-off guest resolves from the names in its XML; what the host does not have, or has not been read, is said", () => {
