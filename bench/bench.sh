@@ -28,5 +28,14 @@ cleanup() {
 }
 trap cleanup EXIT
 node bench/run.mjs
-# what memory truth costs (issue 15): one 2 GiB guest, and the reader over every running guest
+# what memory truth costs (issue 15): one 2 GiB guest, and the reader over 30 more running guests
 node bench/memory.mjs | tee bench/memory.json
+# Move memory against migratepages by hand (issue 15): needs several nodes, so in the NUMA lab (Debian 13), after
+# the local lab is down again; the NUMA lab too stays as it was found
+trap - EXIT
+cleanup
+numa_was_up=no
+[ -f /run/numa-placement-numa-lab/qemu.pid ] && numa_was_up=yes
+trap '[ "$numa_was_up" = yes ] || bash test/numa-lab/down.sh' EXIT
+NUMA_LAB_DEBIAN=13 bash test/numa-lab/up.sh
+node bench/memory-move.mjs | tee bench/memory-move.json

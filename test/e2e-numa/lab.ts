@@ -1,28 +1,15 @@
 // The test's own view inside the NUMA lab, over ssh as root (fixed commands; guest names are the lab's own).
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+// @ts-expect-error: plain JS module shared with the benchmark
+import * as shared from "../numa-lab/ssh.mjs";
 
-const run = promisify(execFile);
-const CACHE = process.env.NUMA_LAB_CACHE ?? "/var/cache/numa-placement-lab";
-export const BASE = `http://127.0.0.1:${process.env.NUMA_LAB_COCKPIT_PORT ?? "9091"}`;
-export const ADMIN = { user: "admin", password: "numalab" };
-export const VIEWER = { user: "viewer", password: "numalab" };
-
-export async function labSsh(command: string): Promise<string> {
-    // the lab is an emulated machine under load: a slow ssh handshake is retried, a failing command is not
-    for (let attempt = 1; ; attempt++) {
-        try {
-            const { stdout } = await run("ssh", ["-i", `${CACHE}/id_ed25519`, "-p", process.env.NUMA_LAB_SSH_PORT ?? "2222",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=30", "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024 });
-            return stdout;
-        } catch (e) {
-            const err = e as { stderr?: string; code?: number };
-            if (attempt < 3 && err.code === 255 && /banner exchange|timed out|Connection reset/i.test(err.stderr ?? "")) continue;
-            throw e;
-        }
-    }
-}
+type Login = { user: string; password: string };
+export const BASE: string = shared.BASE;
+export const ADMIN: Login = shared.ADMIN;
+export const MEMORY_GUEST_START: string = shared.MEMORY_GUEST_START;
+export const MEMORY_GUEST_REMOVE: string = shared.MEMORY_GUEST_REMOVE;
+export const labSsh: (command: string) => Promise<string> = shared.labSsh;
+export const memoryAwayShown: (args: [string, number]) => boolean = shared.memoryAwayShown;
+export const VIEWER: Login = { user: "viewer", password: "numalab" };
 
 /** NUMA node -> CPU list, as lscpu inside the lab prints it */
 export async function labNodes(): Promise<Map<number, string>> {
@@ -86,16 +73,6 @@ export async function labGuestsAdd(): Promise<void> {
     const clean = "for g in place-two place-cells place-big place-memory; do virsh -q destroy $g >/dev/null 2>&1; virsh -q undefine $g >/dev/null 2>&1; done\n";
     await labSsh(`${clean}set -e\n${defines}virsh -q vcpupin wide 0 5 --config\nvirsh -q vcpupin wide 1 12 --config\nvirsh -q vcpupin wide 1 12 --live\n`);
 }
-
-// Move memory's guest: 256 MiB allocated at start by QEMU's threads on node 0, its vCPU on node 2; then the
-    // emulator threads join the vCPU there, so that only the memory is elsewhere
-const MEMORY_GUEST_XML = "<domain type='kvm'><name>place-memory</name><memory unit='MiB'>256</memory>" +
-    "<memoryBacking><allocation mode='immediate'/></memoryBacking><vcpu placement='static'>1</vcpu>" +
-    "<cputune><vcpupin vcpu='0' cpuset='13'/><emulatorpin cpuset='0,2,4'/></cputune>" +
-    "<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os><devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
-export const MEMORY_GUEST_START = `cat > /tmp/place-memory.xml <<'EOF'\n${MEMORY_GUEST_XML}\nEOF\nvirsh -q define /tmp/place-memory.xml >/dev/null\n` +
-    "virsh -q start place-memory >/dev/null\nvirsh -q emulatorpin place-memory 13,15,17 --live\n";
-    // one ssh session: each costs seconds under emulation
 
 /** node -> KiB of a lab guest's own memory (anonymous, huge pages, memfd), from its numa_maps read over ssh */
 export async function labMemory(guest: string): Promise<Map<number, number>> {

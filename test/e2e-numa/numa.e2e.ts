@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 // @ts-expect-error: plain JS helper shared with the screenshot script
 import { browserOpen, shellOpen } from "../browser.mjs";
-import { ADMIN, BASE, MEMORY_GUEST_START, VIEWER, labCpuNodes, labEmulatorThreads, labGeneration, labGuests, labGuestsAdd, labMemory, labNodes, labPins, labSsh, labVhost, labVhosts, total } from "./lab";
+import { ADMIN, BASE, MEMORY_GUEST_REMOVE, MEMORY_GUEST_START, VIEWER, labCpuNodes, labEmulatorThreads, labGeneration, labGuests, labGuestsAdd, labMemory, labNodes, labPins, labSsh, labVhost, labVhosts, memoryAwayShown, total } from "./lab";
 import type { Frame, Page } from "playwright-core";
 import { undoFromToast } from "../e2e/page";
 import { expandGuest, hugePagesCheck, ioPathCheck } from "./io";
@@ -182,11 +182,7 @@ describe("the article's host", () => {
             // the page's memory per node against numa_maps in the lab (the guest's own memory: anonymous, huge, memfd)
             const cell = `tr[data-guest="${guest}"] [data-testid=memory-cell]`;
             // (a read during QEMU's preallocation sees only part of it: wait for one with the 256 MiB in place)
-            await frame.waitForFunction(c => {
-                const el = document.querySelector(c);
-                const kib = (el?.getAttribute("data-kib") ?? "").split(",").reduce((a, p) => a + (Number(p.split(":")[1]) || 0), 0);
-                return Number(el?.getAttribute("data-local") || 100) < 50 && kib > 240 * 1024;
-            }, cell, { timeout: 600000 });
+            await frame.waitForFunction(memoryAwayShown, [cell, 240 * 1024] as [string, number], { timeout: 600000 });
             const shown = new Map((await frame.getAttribute(cell, "data-kib"))!.split(",").map(p => p.split(":").map(Number) as [number, number]));
             const before = await labMemory(guest);
             expect(before.get(0)! / total(before), "preallocated on node 0").toBeGreaterThan(0.9);
@@ -235,7 +231,7 @@ describe("the article's host", () => {
             // a dialog left open by a failure would stop the next test's clicks
             for (const close of ["memory-move-close", "undo-close"])
                 await frame.locator(`[data-testid=${close}]`).click({ timeout: 5000 }).catch(() => undefined);
-            await labSsh(`virsh -q destroy ${guest} >/dev/null 2>&1; virsh -q undefine ${guest} >/dev/null 2>&1; true`);
+            await labSsh(MEMORY_GUEST_REMOVE);
         }
     }, 1_500_000);
 
