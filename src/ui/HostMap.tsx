@@ -72,7 +72,7 @@ export const HostMap = ({ host, contention, roles, guestName, guestMemory, count
                                     </Tooltip>
                                     <span className="np-node-cpus">{cpus.length ? format(_("CPUs $0"), cpusetFormat(cpus)) : _("memory only")}</span>
                                     {n.memoryKiB !== null && (
-                                        <small className="np-node-mem">
+                                        <small className="np-node-mem" data-free-kib={free ?? ""}>
                                             {free !== undefined
                                                 ? format(_("$0 of $1 free"), sizeText(free), sizeText(n.memoryKiB))
                                                 : sizeText(n.memoryKiB)}

@@ -35,7 +35,7 @@ export function memoryMoveRefusalText(r: MemoryMoveRefusal): string {
     switch (r.kind) {
     case "vcpus-everywhere": return _("The vCPUs may run on every node, so no node is the memory's own. Place the guest first.");
     case "local": return format(_("All of the memory is on the vCPUs' $0 already."), nodesText(r.nodes));
-    case "no-memory": return format(_("$0 has $1 free; moving the memory there needs $2."), nodesText([r.node]), sizeText(r.freeKiB), sizeText(r.needKiB));
+    case "no-memory": return format(_("Not enough free memory on $0: it has $1 free, and moving the memory there needs $2."), nodesText([r.node]), sizeText(r.freeKiB), sizeText(r.needKiB));
     case "huge-pages-unknown": return _("The guest's memory is in huge pages, which move only to a node with free huge pages of the same size: the nodes' huge pages have not been read yet.");
     case "no-hugepages": return format(cockpit.ngettext("The guest's memory is in huge pages of $0: moving it to $1 needs $2 of them free there, and $1 has $3 free.",
                                                         "The guest's memory is in huge pages of $0: moving it to $1 needs $2 of them free there, and $1 has $3 free.", r.needPages),
