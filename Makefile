@@ -7,7 +7,7 @@ METAINFO_DIR := $(DESTDIR)$(PREFIX)/share/metainfo
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 SOURCES := $(shell find src po -type f 2>/dev/null) manifest.json build.js package-lock.json
 
-.PHONY: bench numa-lab numa-lab-down check-numa all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
+.PHONY: dist deb rpm check-packages install-files bench numa-lab numa-lab-down check-numa all build watch install devel-install devel-uninstall uninstall lab lab-down check check-unit check-e2e \
         typecheck lint screenshot pot update-po clean
 
 all: dist/index.js
@@ -25,6 +25,11 @@ watch: $(NODE_MODULES_STAMP)
 	node build.js --watch
 
 install: dist/index.js
+	$(MAKE) --no-print-directory install-files
+
+# the page as built, without building it: what the Debian and RPM packages run on the release tarball's dist/
+install-files:
+	@test -f dist/index.js || { echo "dist/ is not built: run make first"; exit 1; }
 	mkdir -p $(INSTALL_DIR) $(METAINFO_DIR)
 	rm -rf $(INSTALL_DIR)/*
 	cp -r dist/* $(INSTALL_DIR)/
@@ -42,6 +47,20 @@ devel-uninstall:
 uninstall:
 	rm -rf $(INSTALL_DIR)
 	rm -f $(METAINFO_DIR)/org.cockpit_project.numa_placement.metainfo.xml
+
+# the release tarball (sources and the built page; reproducible), and the packages built from it (see packaging/)
+dist: dist/index.js
+	bash packaging/dist.sh
+
+deb: dist
+	bash packaging/deb.sh
+
+rpm: dist
+	bash packaging/rpm.sh
+
+# the tarball built twice is the same, and both packages build from it lint-clean
+check-packages: $(NODE_MODULES_STAMP)
+	bash packaging/check.sh
 
 # the local lab: packages, daemons, cockpit-ws on 127.0.0.1:9090 and demo guests (see README)
 lab:

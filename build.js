@@ -77,7 +77,8 @@ const options = {
     format: "iife",
     minify: production,
     sourcemap: production ? false : "linked",
-    legalComments: "none",
+    // the licenses of the bundled modules (React, PatternFly) beside the bundle, for the packages' license files
+    legalComments: production ? "external" : "none",
     define: { "process.env.NODE_ENV": JSON.stringify(production ? "production" : "development") },
     loader: { ".sh": "text", ".woff2": "file", ".woff": "file", ".ttf": "file", ".otf": "file", ".svg": "file", ".png": "file" },
     assetNames: "assets/[name]",
