@@ -35,6 +35,8 @@ install-files:
 	cp -r dist/* $(INSTALL_DIR)/
 	# Cockpit serves FILE.gz compressed when FILE is absent, as its own packages do
 	for gz in $(INSTALL_DIR)/*.gz; do [ -e "$$gz" ] && rm -f "$${gz%.gz}"; done; true
+	# the bundle's license notices are the packages' license files, not part of the page
+	rm -f $(INSTALL_DIR)/*.LEGAL.txt
 	cp org.cockpit_project.numa_placement.metainfo.xml $(METAINFO_DIR)/
 
 devel-install: dist/index.js
