@@ -47,6 +47,14 @@ step build node build.js
 step translations node po/extract.mjs --check
 suite unit
 
+# the release tarball twice (the same sha256), the Debian and RPM packages from it with their linters; the NUMA
+# labs then install the .deb
+echo "=== packages"
+bash packaging/check.sh 2>&1 | tee "$RESULTS/packages.log"
+read -r p f < <(sed -n 's/^packages: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$RESULTS/packages.log" | tail -1)
+echo "pass ${p:-0} ${f:-1} 0" > "$RESULTS/packages"
+rm -f "$RESULTS/packages.log"
+
 echo "=== lab"
 if bash test/lab/up.sh; then
     suite e2e --config test/e2e/vitest.config.ts

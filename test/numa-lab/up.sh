@@ -86,10 +86,12 @@ lab_ssh 'set -e
         ip link set "$3" up
     done'
 
-# 5. the current plugin build (before the first login: the bridge reads the plugin list when a session starts)
-make -C "$TOP" --no-print-directory dist/index.js >&2
-rm -rf "$RUN/plugin" && make -C "$TOP" --no-print-directory install PREFIX=/ DESTDIR="$RUN/plugin" >/dev/null
-tar -C "$RUN/plugin/share/cockpit/numa-placement" -cf - . | lab_ssh 'rm -rf /usr/local/share/cockpit/numa-placement && mkdir -p /usr/local/share/cockpit/numa-placement && tar -C /usr/local/share/cockpit/numa-placement -xf -'
+# 5. the page, installed from its Debian package built from this tree (make deb; before the first login: the bridge
+# reads the list of pages when a session starts). The .deb stays in /root for the package test to reinstall it.
+bash "$TOP/packaging/tools.sh"
+deb=$(DIST_ALLOW_DIRTY=1 make -C "$TOP" --no-print-directory -s deb | tail -1)
+lab_ssh 'cat > /root/cockpit-numa-placement.deb' < "$TOP/$deb"
+lab_ssh 'rm -rf /usr/local/share/cockpit/numa-placement && dpkg -i /root/cockpit-numa-placement.deb >/dev/null'
 
 # 6. demo guests: define the missing ones, then start those that should run, all at once (each takes ~9 s)
 to_start=()
