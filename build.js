@@ -79,7 +79,11 @@ const options = {
     sourcemap: production ? false : "linked",
     // the licenses of the bundled modules (React, PatternFly) beside the bundle, for the packages' license files
     legalComments: production ? "external" : "none",
-    define: { "process.env.NODE_ENV": JSON.stringify(production ? "production" : "development") },
+    define: {
+        "process.env.NODE_ENV": JSON.stringify(production ? "production" : "development"),
+        // the version a downloaded report names
+        __NP_VERSION__: JSON.stringify(JSON.parse(fs.readFileSync("package.json", "utf8")).version),
+    },
     loader: { ".sh": "text", ".woff2": "file", ".woff": "file", ".ttf": "file", ".otf": "file", ".svg": "file", ".png": "file" },
     assetNames: "assets/[name]",
     logLevel: "info",

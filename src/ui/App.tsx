@@ -26,6 +26,7 @@ import { affinityMoved } from "../model/affinitywatch";
 import type { VerdictKind } from "../model/placement";
 import { policyParse } from "../model/policy";
 import { GuestsToolbar } from "./GuestsToolbar";
+import { ReportDownload } from "./ReportDownload";
 import { useLocationOption } from "./useLocationOption";
 import { GuestsTable, type GuestRow } from "./GuestsTable";
 import { HostMap } from "./HostMap";
@@ -184,6 +185,8 @@ export const App = () => {
                                        onClick={() => setPlanning(rows.map(row => ({ row, movable: shownRows.includes(row) && placeState(row).enabled })))}>
                                    {_("Plan the host")}
                                </Button>
+                               {" "}
+                               <ReportDownload host={data.host.topology} memoryFree={data.host.memoryFree} policy={policy.kind} rows={rows} shownRows={shownRows} />
                            </>} />
             {shownRows.length === 0
                 ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>

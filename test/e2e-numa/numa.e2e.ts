@@ -11,6 +11,7 @@ import type { Frame, Page } from "playwright-core";
 import { undoFromToast } from "../e2e/page";
 import { expandGuest, hugePagesCheck, ioPathCheck } from "./io";
 import { moveRefusedBound, moveRefusedNoRoom } from "./memory";
+import { reportCheck } from "./report";
 import { cpusetFormat } from "../../src/model/cpuset";
 
 const run = promisify(execFile);
@@ -99,6 +100,10 @@ describe("the article's host", () => {
         await frame.hover(`tr[data-guest=rhel64] td[data-label=Verdict] .pf-v6-c-label`);
         const tip = await frame.waitForSelector(".pf-v6-c-tooltip", { timeout: 10000 });
         expect(await tip.textContent()).toContain("nodes 0, 1, 2");
+    });
+
+    both("downloads a report that validates against the schema, with the page's verdicts and the lab's nodes and guests", async () => {
+        await reportCheck(b.page, frame);
     });
 
     both("shows rhel64's vhost-PID worker and wide's two (a multiqueue NIC) with their role and the CPUs /proc in the lab gives them", async () => {
