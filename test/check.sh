@@ -9,6 +9,8 @@ trap 'rm -rf "$RESULTS"' EXIT
 
 # the toolchain first: a fresh Debian machine has Node.js but not the project's modules
 [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+# Debian's Ansible: the unit tests check exported playbooks with it, the NUMA suite runs one against the lab
+bash packaging/tools.sh ansible-core ansible-lint || echo "Ansible did not install: the playbook tests will fail"
 
 step() { # NAME COMMAND...: a check that is one pass or one failure
     local name=$1; shift

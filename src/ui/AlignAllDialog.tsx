@@ -70,6 +70,7 @@ export const AlignAllDialog = ({ items, host, onClose, onApplied, onBusy }: Prop
             </ModalBody>
             <ModalFooter>
                 <BatchFooter done={outcomes !== null} busy={busy} canApply id="align-all" onApply={() => void run()} onClose={onClose}
+                             exported={{ plans: items.map(i => i.plan), title: format(cockpit.ngettext("Align the emulator threads of $0 guest", "Align the emulator threads of $0 guests", items.length), items.length) }}
                              applyText={format(cockpit.ngettext("Align $0 guest", "Align $0 guests", items.length), items.length)} />
             </ModalFooter>
         </Modal>

@@ -21,6 +21,7 @@ import { alignVerifyText, errorText, partialText, refusalText } from "./changeTe
 import type { GuestRow } from "./GuestsTable";
 import { _, format } from "./i18n";
 import { PlanConflicts, PlanPreview, PlanResults } from "./PlanView";
+import { AnsibleExport } from "./AnsibleExport";
 import { guestRecordNow } from "../libvirt/guests";
 import type { UndoItem } from "./useToasts";
 import { usePlanApply } from "./usePlanApply";
@@ -183,6 +184,7 @@ export const AlignDialog = ({ row, host, initialPolicy, onClose, onApplied }: Pr
                         {_("Align")}
                     </Button>
                 )}
+                {results === null && <AnsibleExport plans={[change]} title={format(_("Align emulator threads of $0"), guest.name)} isDisabled={busy} />}
                 {failed && failed.error?.kind !== "vanished" && (
                     <Button variant="primary" onClick={() => retry(item, appliedText)} isDisabled={busy} isLoading={busy} data-testid="align-retry">
                         {_("Retry what failed")}

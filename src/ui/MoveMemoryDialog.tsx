@@ -124,7 +124,7 @@ export const MoveMemoryDialog = ({ row, pid, memory, host, hugepages, onClose, o
                 <PlanOutcome results={results} checks={checks} host={topo} verify={verify} />
             </ModalBody>
             <ModalFooter>
-                <PlanFooter id="memory-move" applyText={_("Move memory")} ran={results !== null} busy={busy} canApply={!(plan.ops.length === 0 || stale !== null || error?.kind === "vanished")}
+                <PlanFooter id="memory-move" applyText={_("Move memory")} exported={{ plans: [plan], title: format(_("Move the memory of $0"), guest.name) }} ran={results !== null} busy={busy} canApply={!(plan.ops.length === 0 || stale !== null || error?.kind === "vanished")}
                             canRetry={!!failed && failed.error?.kind !== "vanished"} onApply={() => void run(item, appliedText)}
                             onRetry={() => retry(item, appliedText)} onClose={onClose} />
             </ModalFooter>

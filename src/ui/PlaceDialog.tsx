@@ -173,7 +173,7 @@ export const PlaceDialog = ({ row, host, contention, initialPolicy, onClose, onA
                 <PlanOutcome results={results} checks={checks} host={topo} verify={verify} />
             </ModalBody>
             <ModalFooter>
-                <PlanFooter id="place" applyText={_("Place")} ran={results !== null} busy={busy} canApply={!(plan.ops.length === 0 || error?.kind === "vanished")}
+                <PlanFooter id="place" applyText={_("Place")} exported={{ plans: [plan], title: format(_("Place $0"), guest.name) }} ran={results !== null} busy={busy} canApply={!(plan.ops.length === 0 || error?.kind === "vanished")}
                             canRetry={!!failed && failed.error?.kind !== "vanished"} onApply={() => void run(item, appliedText)}
                             onRetry={() => retry(item, appliedText)} onClose={onClose} />
             </ModalFooter>

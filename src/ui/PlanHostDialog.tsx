@@ -170,6 +170,7 @@ export const PlanHostDialog = ({ guests, host, policy, onClose, onApplied, onBus
             </ModalBody>
             <ModalFooter>
                 <BatchFooter done={outcomes !== null} busy={busy} canApply={items.length > 0} id="plan-host" onApply={() => void run()} onClose={onClose}
+                             exported={{ plans: items.map(i => i.plan), title: _("Plan the host") }}
                              applyText={format(cockpit.ngettext("Place $0 guest", "Place $0 guests", items.length), items.length)} />
             </ModalFooter>
         </Modal>

@@ -14,6 +14,7 @@ import type { HostTopology } from "../model/topology";
 import { checkText, conflictText, memoryAfter, errorText, opKey, opSubject, opText, partialText, placeText, STATUS_TEXT, valueText, whereText, type Status } from "./changeText";
 import { _ } from "./i18n";
 import { memoryByNodeText } from "./words";
+import { AnsibleExport } from "./AnsibleExport";
 
 /** "command-live", "command-iothread-2-config", "command-move-1": one per command shown */
 function commandId(op: ChangeOp, i: number): string {
@@ -121,13 +122,16 @@ export const batchResultText = (o: { status: Status; text: string } | undefined,
     o ? `${STATUS_TEXT()[o.status]}: ${o.text}` : busy ? _("in progress…") : "—";
 
 /** A batch dialog's buttons: apply until it ran, then only Close */
-export const BatchFooter = ({ done, busy, canApply, applyText, id, onApply, onClose }: {
+export const BatchFooter = ({ done, busy, canApply, applyText, id, onApply, onClose, exported }: {
     done: boolean; busy: boolean; canApply: boolean; applyText: string; id: string; onApply: () => void; onClose: () => void;
+    /** the plans "Export as Ansible" writes, with the playbook's title */
+    exported?: { plans: ChangePlan[]; title: string };
 }) => (
     <>
         {!done && (
             <Button variant="primary" onClick={onApply} isLoading={busy} isDisabled={busy || !canApply} data-testid={`${id}-apply`}>{applyText}</Button>
         )}
+        {!done && exported && <AnsibleExport plans={exported.plans} title={exported.title} isDisabled={busy} />}
         <Button variant="link" onClick={onClose} isDisabled={busy} data-testid={`${id}-close`}>{done ? _("Close") : _("Cancel")}</Button>
     </>
 );
@@ -144,14 +148,17 @@ export const PlanOutcome = ({ results, checks, host, verify }: {
 );
 
 /** A single guest's dialog buttons: apply until it ran, "Retry what failed" after a failure, Close or Cancel */
-export const PlanFooter = ({ id, applyText, ran, busy, canApply, canRetry, onApply, onRetry, onClose }: {
+export const PlanFooter = ({ id, applyText, ran, busy, canApply, canRetry, onApply, onRetry, onClose, exported }: {
     id: string; applyText: string; ran: boolean; busy: boolean; canApply: boolean; canRetry: boolean;
     onApply: () => void; onRetry: () => void; onClose: () => void;
+    /** the plan "Export as Ansible" writes, with the playbook's title */
+    exported?: { plans: ChangePlan[]; title: string };
 }) => (
     <>
         {!ran && (
             <Button variant="primary" onClick={onApply} isLoading={busy} data-testid={`${id}-apply`} isDisabled={busy || !canApply}>{applyText}</Button>
         )}
+        {!ran && exported && <AnsibleExport plans={exported.plans} title={exported.title} isDisabled={busy || !canApply} />}
         {canRetry && (
             <Button variant="primary" onClick={onRetry} isDisabled={busy} isLoading={busy} data-testid={`${id}-retry`}>{_("Retry what failed")}</Button>
         )}

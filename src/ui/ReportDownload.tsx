@@ -8,6 +8,7 @@ import { cpusetFormat } from "../model/cpuset";
 import type { PolicyKind } from "../model/policy";
 import { csvLine, reportBuild } from "../model/report";
 import type { HostTopology } from "../model/topology";
+import { downloadText, fileStamp } from "./download";
 import type { GuestRow } from "./GuestsTable";
 import { _ } from "./i18n";
 import { findingSentence, verdictLabel } from "./verdictText";
@@ -23,20 +24,6 @@ interface Props {
     rows: GuestRow[];
     /** the guests the table shows (its filters applied), for the CSV */
     shownRows: GuestRow[];
-}
-
-/** "2026-11-30T1204": the time in a file name */
-const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(":", "");
-
-function download(name: string, type: string, text: string) {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 export function reportJson({ host, memoryFree, policy, rows }: Props, now: Date): string {
@@ -71,8 +58,8 @@ export const ReportDownload = (props: Props) => {
     const pick = (kind: "json" | "csv") => {
         setOpen(false);
         const now = new Date();
-        if (kind === "json") download(`numa-placement-report-${stamp(now)}.json`, "application/json", reportJson(props, now));
-        else download(`numa-placement-guests-${stamp(now)}.csv`, "text/csv", guestsCsv(props));
+        if (kind === "json") downloadText(`numa-placement-report-${fileStamp(now)}.json`, "application/json", reportJson(props, now));
+        else downloadText(`numa-placement-guests-${fileStamp(now)}.csv`, "text/csv", guestsCsv(props));
     };
     return (
         <Dropdown isOpen={open} onOpenChange={setOpen} popperProps={{ position: "right" }}

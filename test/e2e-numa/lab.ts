@@ -1,6 +1,10 @@
 // The test's own view inside the NUMA lab, over ssh as root (fixed commands; guest names are the lab's own).
 // @ts-expect-error: plain JS module shared with the benchmark
 import * as shared from "../numa-lab/ssh.mjs";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
 
 type Login = { user: string; password: string };
 export const BASE: string = shared.BASE;
@@ -9,6 +13,8 @@ export const MEMORY_GUEST_START: string = shared.MEMORY_GUEST_START;
 export const MEMORY_GUEST_REMOVE: string = shared.MEMORY_GUEST_REMOVE;
 export const labSsh: (command: string) => Promise<string> = shared.labSsh;
 export const memoryAwayShown: (args: [string, number]) => boolean = shared.memoryAwayShown;
+/** libvirt's cpuset controller in the lab on or off (libvirtd restarted) */
+export const cpusetMode = (mode: "on" | "off") => run("bash", ["test/numa-lab/cpuset-mode.sh", mode]);
 export const VIEWER: Login = { user: "viewer", password: "numalab" };
 
 /** NUMA node -> CPU list, as lscpu inside the lab prints it */

@@ -1,7 +1,7 @@
 // Move memory's refusals in the NUMA lab, each checked in the dialog and against the lab: nothing written.
 import { expect } from "vitest";
 import type { Frame } from "playwright-core";
-import { labMemory, labSsh, total } from "./lab";
+import { MEMORY_GUEST_REMOVE, labMemory, labSsh, total } from "./lab";
 
 const HUGE = "/sys/devices/system/node/node2/hugepages/hugepages-2048kB/nr_hugepages";
 
@@ -45,4 +45,11 @@ export async function moveRefusedBound(frame: Frame): Promise<void> {
     const r = await refusal(frame, "memory-away");
     expect(r.kind).toBe("bound-live");
     expect(r.text).toContain("bound strict (node 3)");
+}
+
+/** after the Move memory test, passed or not: its dialogs closed (one left open would stop the next clicks), its guest gone */
+export async function moveMemoryCleanup(frame: Frame): Promise<void> {
+    for (const close of ["memory-move-close", "undo-close"])
+        await frame.locator(`[data-testid=${close}]`).click({ timeout: 5000 }).catch(() => undefined);
+    await labSsh(MEMORY_GUEST_REMOVE);
 }

@@ -2,34 +2,29 @@
 // the lab. The read-only user goes first, while the lab is quiet; then one administrator session serves the
 // other tests in order (a login under emulation costs one to three minutes).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 // @ts-expect-error: plain JS helper shared with the screenshot script
 import { browserOpen, shellOpen } from "../browser.mjs";
-import { ADMIN, BASE, MEMORY_GUEST_REMOVE, MEMORY_GUEST_START, VIEWER, labCpuNodes, labEmulatorThreads, labGeneration, labGuests, labGuestsAdd, labMemory, labNodes, labPins, labSsh, labVhost, labVhosts, memoryAwayShown, total } from "./lab";
+import { ADMIN, BASE, MEMORY_GUEST_START, VIEWER, cpusetMode, labCpuNodes, labEmulatorThreads, labGeneration, labGuests, labGuestsAdd, labMemory, labNodes, labPins, labSsh, labVhost, labVhosts, memoryAwayShown, total } from "./lab";
 import type { Frame, Page } from "playwright-core";
 import { undoFromToast } from "../e2e/page";
 import { expandGuest, hugePagesCheck, ioPathCheck } from "./io";
-import { moveRefusedBound, moveRefusedNoRoom } from "./memory";
+import { moveMemoryCleanup, moveRefusedBound, moveRefusedNoRoom } from "./memory";
+import { playbookArticleCheck, playbookExport } from "./ansible";
 import { reportCheck } from "./report";
 import { cpusetFormat } from "../../src/model/cpuset";
 
-const run = promisify(execFile);
 // the generation the lab runs (make numa-lab NUMA_LAB_DEBIAN=12 or 13), checked against the lab itself; make check
 // runs the whole suite on one generation and, with NUMA_LAB_SUITE=small, the tests through "both" on the other
 const GENERATION = Number(process.env.NUMA_LAB_DEBIAN ?? 12);
 const SMALL = process.env.NUMA_LAB_SUITE === "small";
 const both = it;
 const whole = SMALL ? it.skip : it;
-const cpusetMode = (mode: "on" | "off") => run("bash", ["test/numa-lab/cpuset-mode.sh", mode]);
 
 type Browser = { page: Page; close(): Promise<void> };
 const ARTICLE = "1,3,5,7,9,11";
-let b: Browser;
-let frame: Frame;
+let b: Browser, frame: Frame, playbook: string;
 
 const expand = (guest: string) => expandGuest(frame, guest);
-
 
 describe("limited access", () => {
     both("shows the user without sudo the page read-only, guests included, actions disabled with the reason", async () => {
@@ -139,6 +134,7 @@ describe("the article's host", () => {
         await frame.waitForSelector("[data-testid=align-dialog]", { timeout: 60000 });
         expect(await frame.inputValue("[data-testid=command-live] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --live`);
         expect(await frame.inputValue("[data-testid=command-config] input")).toBe(`virsh emulatorpin rhel64 ${ARTICLE} --config`);
+        playbook = await playbookExport(b.page, frame);
         await frame.click("[data-testid=align-apply]");
         const verify = await frame.waitForSelector("[data-testid=plan-verify]", { timeout: 120000 });
         expect(await verify.textContent()).toContain(`now run on CPUs ${ARTICLE} (node 3)`);
@@ -149,6 +145,10 @@ describe("the article's host", () => {
         await frame.click("[data-testid=align-close]");
         await undoFromToast(frame, 120000);
         await frame.waitForSelector("tr[data-guest=rhel64][data-verdict=emulator-elsewhere]", { timeout: 120000 });
+    });
+
+    whole("exports the article's plan as a playbook that ansible-playbook runs against the lab: pinned as the page does, then changed=0", async () => {
+        await playbookArticleCheck(playbook, ARTICLE);
     });
 
     whole("with libvirt's cpuset controller off, the vhost worker left behind is drift, and moved when asked", async () => {
@@ -232,10 +232,7 @@ describe("the article's host", () => {
             // memory-away's memory is bound strict to node 3 while it runs: refused with the reason, nothing written
             await moveRefusedBound(frame);
         } finally {
-            // a dialog left open by a failure would stop the next test's clicks
-            for (const close of ["memory-move-close", "undo-close"])
-                await frame.locator(`[data-testid=${close}]`).click({ timeout: 5000 }).catch(() => undefined);
-            await labSsh(MEMORY_GUEST_REMOVE);
+            await moveMemoryCleanup(frame);
         }
     }, 1_500_000);
 
