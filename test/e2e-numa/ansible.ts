@@ -38,7 +38,7 @@ export async function playbookArticleCheck(file: string, article: string): Promi
     try {
         expect(await labPlay(file, "--check"), "--check: the live and the saved pin would change").toBe(2);
         expect(new Set(await labEmulatorThreads("rhel64"))).not.toEqual(new Set([article]));
-        expect(await labSsh("virsh dumpxml --inactive rhel64")).not.toContain("<emulatorpin");
+        expect(await labSsh("virsh dumpxml --inactive rhel64")).not.toContain(`<emulatorpin cpuset='${article}'/>`);
 
         expect(await labPlay(file)).toBe(2);
         expect(new Set(await labEmulatorThreads("rhel64"))).toEqual(new Set([article]));
