@@ -4,10 +4,8 @@
 # packages build from it, lintian and rpmlint clean but for the explained overrides. Prints one line per check
 # and "packages: N passed, N failed" last.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 bash packaging/tools.sh || { echo "packages: 0 passed, 1 failed (the packaging tools did not install)"; exit 1; }
-version=$(sed -n 's/^  "version": "\([^"]*\)",$/\1/p' package.json)
-tarball=cockpit-numa-placement-$version.tar.xz
 passed=0 failed=0
 check() { # NAME COMMAND...
     local name=$1; shift

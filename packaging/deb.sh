@@ -3,11 +3,8 @@
 # as the .orig, packaging/debian as debian/, dpkg-buildpackage (source and binary), then lintian, which must be
 # clean but for the tags explained in debian/source/lintian-overrides. Leaves the .deb in the top directory.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-top=$PWD
-version=$(sed -n 's/^  "version": "\([^"]*\)",$/\1/p' package.json)
-tarball=cockpit-numa-placement-$version.tar.xz
-[ -f "$tarball" ] || { echo "deb: $tarball is missing (make dist)" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
+tarball_needed deb
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || stat -c %Y "$tarball")}
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT

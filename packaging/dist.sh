@@ -3,8 +3,7 @@
 # and the RPM spec, so that building a package needs no npm and no network. Reproducible: every file's time is
 # the commit's (SOURCE_DATE_EPOCH, from git unless set), owners and modes are fixed, names sorted, xz on one thread.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-version=$(sed -n 's/^  "version": "\([^"]*\)",$/\1/p' package.json)
+source "$(dirname "$0")/common.sh"
 name=cockpit-numa-placement-$version
 [ -f dist/index.js ] || { echo "dist: the page is not built (make)" >&2; exit 1; }
 # the built page must come from the sources the tarball holds
@@ -19,6 +18,6 @@ git archive --format=tar --prefix="$name/" HEAD | tar -C "$tmp" -xf -
 cp -r dist "$tmp/$name/dist"
 sed "s/@VERSION@/$version/g" packaging/cockpit-numa-placement.spec.in > "$tmp/$name/cockpit-numa-placement.spec"
 tar -C "$tmp" --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --mode='u+rwX,go+rX,go-w' \
-    --format=gnu -cf - "$name" | xz -T1 -6 > "$name.tar.xz.tmp"
-mv "$name.tar.xz.tmp" "$name.tar.xz"
-echo "$name.tar.xz"
+    --format=gnu -cf - "$name" | xz -T1 -6 > "$tarball.tmp"
+mv "$tarball.tmp" "$tarball"
+echo "$tarball"

@@ -3,11 +3,8 @@
 # must be clean but for what packaging/rpmlintrc explains. The build dependencies are Fedora's and RHEL's names,
 # which Debian's empty rpm database cannot hold: rpmbuild runs with --nodeps; %check needs appstream-util.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-top=$PWD
-version=$(sed -n 's/^  "version": "\([^"]*\)",$/\1/p' package.json)
-tarball=cockpit-numa-placement-$version.tar.xz
-[ -f "$tarball" ] || { echo "rpm: $tarball is missing (make dist)" >&2; exit 1; }
+source "$(dirname "$0")/common.sh"
+tarball_needed rpm
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 mkdir -p "$build/SOURCES"
