@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make bench: installs cockpit-machines (the peer), brings the lab up with it, runs bench/run.mjs, removes the
-# benchmark's guests. The lab itself stays as it was found (up or down).
+# make bench: installs cockpit-machines (the peer), brings the lab up with it, runs bench/run.mjs (loads, counts,
+# the audit, Align all), bench/memory.mjs, the soak when BENCH_SOAK_MINUTES is set, then bench/memory-move.mjs in
+# the NUMA lab, and writes bench/results.md from all of it (bench/report.mjs). Removes the benchmark's guests; the
+# labs stay as they were found (up or down).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # the planner alone (no lab needed): 200 guests on 256 CPUs; its line goes to bench/planner.json
@@ -28,6 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 node bench/run.mjs
+[ "${BENCH_SOAK_MINUTES:-0}" = 0 ] || node bench/soak.mjs
 # what memory truth costs (issue 15): one 2 GiB guest, and the reader over 30 more running guests
 node bench/memory.mjs | tee bench/memory.json
 # Move memory against migratepages by hand (issue 15): needs several nodes, so in the NUMA lab (Debian 13), after
@@ -39,3 +42,4 @@ numa_was_up=no
 trap '[ "$numa_was_up" = yes ] || bash test/numa-lab/down.sh' EXIT
 NUMA_LAB_DEBIAN=13 bash test/numa-lab/up.sh
 node bench/memory-move.mjs | tee bench/memory-move.json
+node bench/report.mjs

@@ -105,8 +105,16 @@ for f in "$NUMA_DIR"/guests/*.xml; do
     [ "$kind" = running ] && to_start+=("$name")
 done
 log "starting ${to_start[*]}"
-lab_ssh "for g in ${to_start[*]}; do [ \"\$(virsh -q domstate \$g)\" = running ] || virsh -q start \$g >/dev/null & done; wait
-    for g in ${to_start[*]}; do [ \"\$(virsh -q domstate \$g)\" = running ] || { echo \"\$g did not start\" >&2; exit 1; }; done"
+# (idempotent: only guests not running are started. Under emulation the lab is slow while five guests start at
+# once, and a clean CI run once lost the ssh session doing it, with no message: tried again, saying so)
+for attempt in 1 2 3; do
+    lab_ssh "for g in ${to_start[*]}; do [ \"\$(virsh -q domstate \$g)\" = running ] || virsh -q start \$g >/dev/null & done; wait
+        for g in ${to_start[*]}; do [ \"\$(virsh -q domstate \$g)\" = running ] || { echo \"\$g did not start\" >&2; exit 1; }; done" && break
+    rc=$?
+    log "starting the guests failed (attempt $attempt, exit $rc)"
+    [ "$attempt" = 3 ] && exit 1
+    sleep 15
+done
 
 log "ready"
 cat <<TXT

@@ -1,0 +1,53 @@
+// make bench's soak, behind BENCH_SOAK_MINUTES (0: skipped): both pages open for that long on the local lab
+// while guests start and stop and pins change with virsh every minute; each minute the JS heap (after a forced
+// garbage collection) and the DOM nodes of each page, and the resident memory of the bridge and of libvirt-dbus.
+// Writes bench/soak.json (bench/report.mjs puts it in results.md).
+import fs from "node:fs";
+import { bridgePids } from "../test/spawns.mjs";
+import { browserLaunch, loadTimed } from "./load.mjs";
+import { benchName, guestCounts, guestsRemove, guestsSet, log, sleep, virsh } from "./lib.mjs";
+
+const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 0);
+const N = Number(process.env.BENCH_SOAK_N ?? 10);
+const rss = pid => { try { return 1024 * Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) } catch { return 0 } };
+const byComm = comm => fs.readdirSync("/proc").filter(d => /^\d+$/.test(d)).filter(d => {
+    try { return fs.readFileSync(`/proc/${d}/comm`, "utf8").trim() === comm } catch { return false }
+});
+
+if (MINUTES > 0) {
+    await guestsSet(N);
+    const want = (await guestCounts()).listed;
+    const browser = await browserLaunch();
+    const samples = { page: [], machines: [] };
+    try {
+        const open = {};
+        for (const who of ["page", "machines"]) {
+            const l = await loadTimed(browser, who, want);
+            const page = l.context.pages()[0];
+            open[who] = { frame: l.frame, cdp: await l.context.newCDPSession(page) };
+        }
+        for (let minute = 0; minute <= MINUTES; minute++) {
+            for (const who of ["page", "machines"]) {
+                const { frame, cdp } = open[who];
+                await cdp.send("HeapProfiler.collectGarbage");
+                const heap = (await cdp.send("Runtime.getHeapUsage")).usedSize;
+                const dom = await frame.evaluate(() => document.getElementsByTagName("*").length);
+                samples[who].push({ minute, heap, dom, bridgeRss: bridgePids(9090).reduce((a, p) => a + rss(p), 0),
+                                    dbusRss: byComm("libvirt-dbus").reduce((a, p) => a + rss(p), 0) });
+            }
+            log(`soak minute ${minute}: page heap ${(samples.page.at(-1).heap / 1e6).toFixed(1)} MB, machines ${(samples.machines.at(-1).heap / 1e6).toFixed(1)} MB`);
+            if (minute === MINUTES) break;
+            // churn: a guest stops or starts, another one's emulator pin changes
+            const g = benchName(1 + minute % N);
+            if ((await virsh("domstate", g)).trim() === "running") await virsh("destroy", g);
+            else await virsh("start", g);
+            await virsh("emulatorpin", benchName(1 + (minute + 1) % N), minute % 2 ? "0" : "1", "--live").catch(() => null);
+            await sleep(60000);
+        }
+    } finally {
+        await browser.close();
+        await guestsRemove();
+    }
+    fs.writeFileSync("bench/soak.json", JSON.stringify({ date: new Date().toISOString(), minutes: MINUTES, guests: N, ...samples }, null, 2) + "\n");
+    log("wrote bench/soak.json");
+}
