@@ -7,7 +7,7 @@ const r = read("results.json");
 const planner = read("planner.json"), memory = read("memory.json"), move = read("memory-move.json"), soak = read("soak.json");
 const m = s => s && Number.isFinite(s.median) ? `${s.median} (${s.q1}–${s.q3})` : "—";
 const ratio = (a, b) => a && b ? (a.median / b.median).toFixed(2) : "—";
-const label = x => `${x.guests.bench} bench + ${x.guests.running - x.guests.bench} other running, ${x.guests.listed} listed`;
+const label = x => `${x.guests.running} running (${x.guests.benchRunning} bench, ${x.guests.running - x.guests.benchRunning} demo), ${x.guests.listed} listed`;
 const ns = Object.keys(r.n).map(Number).sort((a, b) => a - b);
 const out = [];
 const p = (...lines) => out.push(...lines);

@@ -97,7 +97,7 @@ async function measureN(browser, n) {
     const median = k => xs => stats(xs.map(x => x[k])).median;
     const alignOf = xs => ({ ...stats(xs.map(x => x.ms)), failures: xs.reduce((a, x) => a + x.failed, 0), checked: xs.reduce((a, x) => a + x.verified + x.failed, 0) });
     return {
-        guests: { bench: n, shutoff: 3, ...counts }, reps: REPS, warmup: WARMUP, dropped: s.dropped,
+        guests: { benchRunning: n, benchShutoff: 3, ...counts }, reps: REPS, warmup: WARMUP, dropped: s.dropped,
         loadBefore: { median: stats(s.load.map(l => 100 * l)).median, max: Math.round(100 * Math.max(...s.load)) },
         page: { fresh: stats(s.page.fresh), warm: stats(s.page.warm), firstRow: stats(s.page.firstRow), alignEnabled: stats(s.page.alignEnabled),
                 ws: { frames: median("frames")(s.page.ws), bytes: median("bytes")(s.page.ws), dbusCalls: median("dbusCalls")(s.page.ws), spawns: median("spawns")(s.page.ws) } },
@@ -120,7 +120,7 @@ const results = {
         chromium: version([process.env.CHROMIUM ?? "/usr/bin/chromium", "--version"]), playwright: require("playwright-core/package.json").version,
     },
     bundle: { pageGzKiB: gzKiB("dist", ["index.js.gz", "index.css.gz"]), machinesGzKiB: gzKiB("/usr/share/cockpit/machines", ["index.js.gz", "index.css.gz"]) },
-    settings: { reps: REPS, warmup: WARMUP, alignReps: ALIGN_REPS, loadMax: LOAD_MAX, via: "the shell URL (/numa-placement, /machines)" },
+    settings: { reps: REPS, warmup: WARMUP, alignReps: ALIGN_REPS, loadMax: LOAD_MAX, via: "the shell URL (/numa-placement#/?policy=vcpus, /machines)" },
     n: {},
 };
 const browser = await browserLaunch();
