@@ -38,7 +38,7 @@ export async function browserLaunch() {
 
 /** the websocket traffic of a page, counted while it runs */
 function wsCounter(page) {
-    const c = { frames: 0, bytes: 0, dbusCalls: 0, spawns: 0, on: true };
+    const c = { frames: 0, bytes: 0, dbusCalls: 0, spawns: 0, methods: {}, on: true };
     page.on("websocket", ws => {
         const count = (dir, f) => {
             if (!c.on) return;
@@ -46,7 +46,13 @@ function wsCounter(page) {
             c.frames++;
             c.bytes += typeof f.payload === "string" ? Buffer.byteLength(f.payload) : f.payload.length;
             if (dir === "sent") {
-                if (/"call":\s*\[/.test(text)) c.dbusCalls++;
+                if (/"call":\s*\[/.test(text)) {
+                    c.dbusCalls++;
+                    // which interface and method: where the calls per guest go
+                    const m = /"call":\s*\["[^"]*",\s*"([^"]*)",\s*"([^"]*)"/.exec(text);
+                    const key = m ? `${m[1]}.${m[2]}` : "?";
+                    c.methods[key] = (c.methods[key] ?? 0) + 1;
+                }
                 if (text.startsWith("\n") && /"command":\s*"open"/.test(text) && /"spawn":\s*\[/.test(text)) c.spawns++;
             }
         };
@@ -101,6 +107,6 @@ export async function loadTimed(browser, which, want, { context = null, timeout 
     return {
         context: ctx, frame,
         ms: { ready: since("ready"), firstRow: since("firstRow"), alignEnabled: since("alignEnabled") },
-        ws: { frames: ws.frames, bytes: ws.bytes, dbusCalls: ws.dbusCalls, spawns: ws.spawns },
+        ws: { frames: ws.frames, bytes: ws.bytes, dbusCalls: ws.dbusCalls, spawns: ws.spawns, methods: ws.methods },
     };
 }

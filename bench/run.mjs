@@ -100,9 +100,11 @@ async function measureN(browser, n) {
         guests: { benchRunning: n, benchShutoff: 3, ...counts }, reps: REPS, warmup: WARMUP, dropped: s.dropped,
         loadBefore: { median: stats(s.load.map(l => 100 * l)).median, max: Math.round(100 * Math.max(...s.load)) },
         page: { fresh: stats(s.page.fresh), warm: stats(s.page.warm), firstRow: stats(s.page.firstRow), alignEnabled: stats(s.page.alignEnabled),
-                ws: { frames: median("frames")(s.page.ws), bytes: median("bytes")(s.page.ws), dbusCalls: median("dbusCalls")(s.page.ws), spawns: median("spawns")(s.page.ws) } },
+                ws: { frames: median("frames")(s.page.ws), bytes: median("bytes")(s.page.ws), dbusCalls: median("dbusCalls")(s.page.ws), spawns: median("spawns")(s.page.ws),
+                      methodsLast: s.page.ws.at(-1)?.methods ?? {} } },
         machines: { fresh: stats(s.machines.fresh), warm: stats(s.machines.warm),
-                    ws: { frames: median("frames")(s.machines.ws), bytes: median("bytes")(s.machines.ws), dbusCalls: median("dbusCalls")(s.machines.ws), spawns: median("spawns")(s.machines.ws) } },
+                    ws: { frames: median("frames")(s.machines.ws), bytes: median("bytes")(s.machines.ws), dbusCalls: median("dbusCalls")(s.machines.ws), spawns: median("spawns")(s.machines.ws),
+                          methodsLast: s.machines.ws.at(-1)?.methods ?? {} } },
         cli: stats(s.cli),
         align: { page: alignOf(align.page), loop: alignOf(align.loop), session: alignOf(align.session) },
     };
