@@ -86,11 +86,15 @@ const AWK_SHARE = [
 ];
 const awkWant = (nodes: number[]) => `want=^(${nodes.map(n => `N${n}`).join("|")})$`;
 
-function opTasks(op: ChangeOp, plan: ChangePlan, g: number, i: number): Task[] {
-    const guest = `{{ np_guest_${g} }}`;
+/** a plan's guest in the playbook: its name variable, its libvirt connection, and whether its tasks become root */
+interface PlayGuest { g: number; guest: string; virsh: string[]; become: false | undefined; session: boolean }
+
+function playGuest(plan: ChangePlan, g: number): PlayGuest {
     const session = plan.guest.connection === "session";
-    const virsh = ["virsh", "-c", session ? "qemu:///session" : "qemu:///system"];
-    const become = session ? false : undefined;
+    return { g, guest: `{{ np_guest_${g} }}`, virsh: ["virsh", "-c", session ? "qemu:///session" : "qemu:///system"], become: session ? false : undefined, session };
+}
+
+function opTasks(op: ChangeOp, { g, guest, virsh, become, session }: PlayGuest, i: number): Task[] {
     const live = op.where === "live" ? [`np_${g}_state.stdout | trim == 'running'`] : [];
     const reg = `np_${g}_${i}`;
     if (op.kind === "move-threads")
@@ -103,28 +107,29 @@ function opTasks(op: ChangeOp, plan: ChangePlan, g: number, i: number): Task[] {
         if (session) return [{ name: `The memory of a session guest, not exported, of ${guest}`, become, debug: "Run migratepages as the guest's user." }];
         const nodes = cpusetFormat(op.to);
         const move = `migratepages PID ${cpusetFormat(op.from)} ${nodes}`;
+        const share = ["awk", "-v", awkWant(op.to), "{{ np_share_awk }}", `/proc/{{ ${reg}_pid.stdout | trim }}/numa_maps`];
         return [
             { name: `The QEMU process of ${guest}`, argv: ["cat", `/run/libvirt/qemu/${guest}.pid`], register: `${reg}_pid`, read: true, changedWhen: "false", when: live },
-            { name: `The share of the memory on node(s) ${nodes} of ${guest}`, argv: ["awk", "-v", awkWant(op.to), "{{ np_share_awk }}", `/proc/{{ ${reg}_pid.stdout | trim }}/numa_maps`],
-              register: reg, read: true, changedWhen: "false", when: live },
+            { name: `The share of the memory on node(s) ${nodes} of ${guest}`, argv: share, register: reg, read: true, changedWhen: "false", when: live },
             { name: `Would run ${move} for ${guest}`, debug: `${guest}: {{ 100 - (${reg}.stdout | int) }}% of its memory would move to node(s) ${nodes}`,
               changedWhen: "true", when: [...live, "ansible_check_mode", `${reg}.stdout | int < 90`] },
             { name: `Run ${move} for ${guest}`, argv: ["migratepages", `{{ ${reg}_pid.stdout | trim }}`, cpusetFormat(op.from), nodes], changedWhen: "true",
               when: [...live, "not ansible_check_mode", `${reg}.stdout | int < 90`] },
-            { name: `Check that 90% of the memory is on node(s) ${nodes} for ${guest}`, argv: ["awk", "-v", awkWant(op.to), "{{ np_share_awk }}", `/proc/{{ ${reg}_pid.stdout | trim }}/numa_maps`],
-              register: `${reg}_check`, read: true, changedWhen: "false", failedWhen: `${reg}_check.stdout | int < 90`, when: [...live, "not ansible_check_mode"] },
+            { name: `Check that 90% of the memory is on node(s) ${nodes} for ${guest}`, argv: share, register: `${reg}_check`, read: true, changedWhen: "false", failedWhen: `${reg}_check.stdout | int < 90`, when: [...live, "not ansible_check_mode"] },
         ];
     }
     const { read, set } = virshArgv(op, virsh, guest);
     const value = readValue(op, reg), want = target(op);
     const differs = `${value} != ${q(want)}`;
-    const shown = set.slice(3).filter(a => a !== guest).join(" ");
+    // the command's words after "virsh -c URI", without the guest's variable
+    const words = (argv: string[]) => argv.slice(3).filter(a => a !== guest).join(" ");
+    const shown = words(set);
     return [
-        { name: `Read virsh ${read.slice(3).filter(a => a !== guest).join(" ")} for ${guest}`, argv: read, register: reg, read: true, changedWhen: "false", when: live, become },
+        { name: `Read virsh ${words(read)} for ${guest}`, argv: read, register: reg, read: true, changedWhen: "false", when: live, become },
         { name: `Would run virsh ${shown} for ${guest}`, debug: `${guest}: would set ${want} (now: {{ ${reg}.stdout_lines | map('trim') | select | join(' / ') }})`,
           changedWhen: "true", when: [...live, "ansible_check_mode", differs], become },
         { name: `Run virsh ${shown} for ${guest}`, argv: set, changedWhen: "true", when: [...live, "not ansible_check_mode", differs], become },
-        { name: `Check virsh ${read.slice(3).filter(a => a !== guest).join(" ")} is ${want} for ${guest}`, argv: read, register: `${reg}_check`, read: true, changedWhen: "false",
+        { name: `Check virsh ${words(read)} is ${want} for ${guest}`, argv: read, register: `${reg}_check`, read: true, changedWhen: "false",
           failedWhen: `${readValue(op, `${reg}_check`)} != ${q(want)}`, when: [...live, "not ansible_check_mode"], become },
     ];
 }
@@ -133,11 +138,10 @@ function opTasks(op: ChangeOp, plan: ChangePlan, g: number, i: number): Task[] {
 export function playbookText({ title, tool, generated, plans }: PlaybookInput): string {
     const vars = plans.map((p, g) => `    np_guest_${g}: !unsafe ${q(p.guest.name)}`);
     const tasks: Task[] = plans.flatMap((plan, g) => {
-        const virsh = plan.guest.connection === "session" ? ["virsh", "-c", "qemu:///session"] : ["virsh", "-c", "qemu:///system"];
-        const become = plan.guest.connection === "session" ? false : undefined;
+        const pg = playGuest(plan, g);
         return [
-            { name: `Read the state of {{ np_guest_${g} }}`, argv: [...virsh, "domstate", `{{ np_guest_${g} }}`], register: `np_${g}_state`, read: true, changedWhen: "false", become },
-            ...plan.ops.flatMap((op, i) => opTasks(op, plan, g, i)),
+            { name: `Read the state of ${pg.guest}`, argv: [...pg.virsh, "domstate", pg.guest], register: `np_${g}_state`, read: true, changedWhen: "false", become: pg.become },
+            ...plan.ops.flatMap((op, i) => opTasks(op, pg, i)),
         ];
     });
     return [
