@@ -3,16 +3,14 @@ import React from "react";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { playbookText } from "../model/ansible";
 import type { ChangePlan } from "../model/change";
-import { downloadText, fileStamp } from "./download";
+import { downloadText, fileStamp, TOOL } from "./download";
 import { _ } from "./i18n";
-
-declare const __NP_VERSION__: string;
 
 export const AnsibleExport = ({ plans, title, isDisabled = false }: { plans: ChangePlan[]; title: string; isDisabled?: boolean }) => (
     <Button variant="secondary" data-testid="export-ansible" isDisabled={isDisabled || plans.every(p => p.ops.length === 0)}
             onClick={() => {
                 const now = new Date();
-                const text = playbookText({ title, tool: `cockpit-numa-placement ${__NP_VERSION__}`, generated: now.toISOString(), plans: plans.filter(p => p.ops.length) });
+                const text = playbookText({ title, tool: `${TOOL.name} ${TOOL.version}`, generated: now.toISOString(), plans: plans.filter(p => p.ops.length) });
                 downloadText(`numa-placement-playbook-${fileStamp(now)}.yml`, "application/yaml", text);
             }}>
         {_("Export as Ansible")}

@@ -8,13 +8,11 @@ import { cpusetFormat } from "../model/cpuset";
 import type { PolicyKind } from "../model/policy";
 import { csvLine, reportBuild } from "../model/report";
 import type { HostTopology } from "../model/topology";
-import { downloadText, fileStamp } from "./download";
+import { downloadText, fileStamp, TOOL } from "./download";
 import type { GuestRow } from "./GuestsTable";
 import { _ } from "./i18n";
 import { findingSentence, verdictLabel } from "./verdictText";
 import { memoryByNodeText, nodesText, stateText } from "./words";
-
-declare const __NP_VERSION__: string;
 
 interface Props {
     host: HostTopology;
@@ -28,7 +26,7 @@ interface Props {
 
 export function reportJson({ host, memoryFree, policy, rows }: Props, now: Date): string {
     const report = reportBuild({
-        tool: { name: "cockpit-numa-placement", version: __NP_VERSION__ }, generated: now.toISOString(), policy, host, memoryFree,
+        tool: TOOL, generated: now.toISOString(), policy, host, memoryFree,
         guests: rows.map(r => ({
             name: r.guest.name, uuid: r.guest.uuid, connection: r.guest.connection, state: r.guest.state, persistent: r.guest.persistent,
             config: r.guest.config, saved: r.guest.saved, placement: r.placement, threads: r.threads, io: r.io,
