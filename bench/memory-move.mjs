@@ -8,11 +8,12 @@
 //   BENCH_MOVE_REPS=3
 import { browserOpen, shellOpen } from "../test/browser.mjs";
 import { ADMIN, BASE, MEMORY_GUEST_REMOVE, MEMORY_GUEST_START, labSsh, memoryAwayShown } from "../test/numa-lab/ssh.mjs";
+import { stats } from "./lib.mjs";
 
 const REPS = Number(process.env.BENCH_MOVE_REPS ?? 3);
 const GUEST = "place-memory";
 const CELL = `tr[data-guest="${GUEST}"] [data-testid=memory-cell]`;
-const median = xs => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2 };
+const median = xs => stats(xs).median;
 
 /** migratepages by hand, timed inside the lab: ms, and the share of the guest's memory on node `to` after it */
 async function byHand(from, to) {

@@ -94,17 +94,17 @@ async function measureN(browser, n) {
         log(`N = ${n} align rep ${rep}: page ${Math.round(align.page.at(-1)?.ms ?? 0)} ms, loop ${Math.round(align.loop.at(-1)?.ms ?? 0)} ms, session ${Math.round(align.session.at(-1)?.ms ?? 0)} ms`);
     }
     await guestsReset(n);
-    const median = k => xs => stats(xs.map(x => x[k])).median;
+    // the websocket counts of the kept fresh loads: medians, and the last load's calls per method
+    const wsOf = xs => ({ ...Object.fromEntries(["frames", "bytes", "dbusCalls", "spawns"].map(k => [k, stats(xs.map(x => x[k])).median])),
+                          methodsLast: xs.at(-1)?.methods ?? {} });
     const alignOf = xs => ({ ...stats(xs.map(x => x.ms)), failures: xs.reduce((a, x) => a + x.failed, 0), checked: xs.reduce((a, x) => a + x.verified + x.failed, 0) });
     return {
         guests: { benchRunning: n, benchShutoff: 3, ...counts }, reps: REPS, warmup: WARMUP, dropped: s.dropped,
         loadBefore: { median: stats(s.load.map(l => 100 * l)).median, max: Math.round(100 * Math.max(...s.load)) },
         page: { fresh: stats(s.page.fresh), warm: stats(s.page.warm), firstRow: stats(s.page.firstRow), alignEnabled: stats(s.page.alignEnabled),
-                ws: { frames: median("frames")(s.page.ws), bytes: median("bytes")(s.page.ws), dbusCalls: median("dbusCalls")(s.page.ws), spawns: median("spawns")(s.page.ws),
-                      methodsLast: s.page.ws.at(-1)?.methods ?? {} } },
+                ws: wsOf(s.page.ws) },
         machines: { fresh: stats(s.machines.fresh), warm: stats(s.machines.warm),
-                    ws: { frames: median("frames")(s.machines.ws), bytes: median("bytes")(s.machines.ws), dbusCalls: median("dbusCalls")(s.machines.ws), spawns: median("spawns")(s.machines.ws),
-                          methodsLast: s.machines.ws.at(-1)?.methods ?? {} } },
+                    ws: wsOf(s.machines.ws) },
         cli: stats(s.cli),
         align: { page: alignOf(align.page), loop: alignOf(align.loop), session: alignOf(align.session) },
     };

@@ -2,37 +2,28 @@
 // ansible-playbook over the lab's ssh (its port and key): --check reports and writes nothing, the first run pins
 // rhel64 live and in the saved config (checked in /proc and virsh dumpxml --inactive inside the lab), the second
 // run changes nothing. rhel64 gets its lab state back afterwards (no emulator pin).
-import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { expect } from "vitest";
 import type { Frame, Page } from "playwright-core";
 import { labEmulatorThreads, labSsh, labVhost } from "./lab";
+import { playbookDownload, playbookRun } from "../e2e/playbook";
 
-const run = promisify(execFile);
 const CACHE = process.env.NUMA_LAB_CACHE ?? "/var/cache/numa-placement-lab";
 const dir = mkdtempSync(path.join(os.tmpdir(), "np-numa-ansible-"));
 
 /** the open Align dialog's plan as a playbook file */
 export async function playbookExport(page: Page, frame: Frame): Promise<string> {
-    const [download] = await Promise.all([page.waitForEvent("download"), frame.click("[data-testid=align-dialog] [data-testid=export-ansible]")]);
     const file = path.join(dir, "article.yml");
-    await download.saveAs(file);
+    await playbookDownload(page, frame, "[data-testid=align-dialog]", file);
     return file;
 }
 
 /** ansible-playbook against the lab as root over its ssh; the recap's changed count */
-async function labPlay(file: string, ...args: string[]): Promise<number> {
-    const { stdout } = await run("ansible-playbook", ["-i", "127.0.0.1,", "-u", "root", "--private-key", `${CACHE}/id_ed25519`,
-        "-e", `ansible_port=${process.env.NUMA_LAB_SSH_PORT ?? "2222"}`, "-e", "ansible_become=false", "-e", "ansible_python_interpreter=/usr/bin/python3",
-        "--ssh-common-args", "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null", file, ...args],
-    { env: { ...process.env, ANSIBLE_NOCOLOR: "1", HOME: dir, ANSIBLE_TIMEOUT: "120" }, maxBuffer: 16 << 20, timeout: 900000 });
-    const recap = /changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/.exec(stdout);
-    expect(recap?.slice(2), stdout.slice(-2000)).toEqual(["0", "0"]);
-    return Number(recap![1]);
-}
+const labPlay = (file: string, ...args: string[]) => playbookRun(["-i", "127.0.0.1,", "-u", "root", "--private-key", `${CACHE}/id_ed25519`,
+    "-e", `ansible_port=${process.env.NUMA_LAB_SSH_PORT ?? "2222"}`, "-e", "ansible_become=false", "-e", "ansible_python_interpreter=/usr/bin/python3",
+    "--ssh-common-args", "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"], file, args, dir);
 
 export async function playbookArticleCheck(file: string, article: string): Promise<void> {
     try {

@@ -32,6 +32,13 @@ async function shell(inside?: (page: Page) => Promise<void>): Promise<{ menu: Ma
     }
 }
 
+/** the menu has its other entries but not this page's, and the shell serves no page there */
+function expectGone(seen: { menu: Map<string, string>; status: number }): void {
+    expect([...seen.menu.keys()]).not.toContain("/numa-placement");
+    expect([...seen.menu.keys()]).toContain("/system");
+    expect(seen.status).toBe(404);
+}
+
 describe("the Debian package", () => {
     it("is installed from the .deb, owns the page's files, and its menu entry opens the page", async () => {
         expect(await labSsh("dpkg-query -W -f='${Status} ${Version}' cockpit-numa-placement")).toMatch(/^install ok installed \d+\.\d+\.\d+-1$/);
@@ -53,10 +60,7 @@ describe("the Debian package", () => {
     whole("hides the menu entry where libvirt's QEMU driver is not installed (the manifest's condition)", async () => {
         try {
             await labSsh("mv /etc/libvirt/qemu.conf /etc/libvirt/qemu.conf.away");
-            const seen = await shell();
-            expect([...seen.menu.keys()]).not.toContain("/numa-placement");
-            expect([...seen.menu.keys()]).toContain("/system");
-            expect(seen.status).toBe(404);
+            expectGone(await shell());
         } finally {
             await labSsh("[ -e /etc/libvirt/qemu.conf.away ] && mv /etc/libvirt/qemu.conf.away /etc/libvirt/qemu.conf; true");
         }
@@ -66,10 +70,7 @@ describe("the Debian package", () => {
         try {
             await labSsh("dpkg -r cockpit-numa-placement >/dev/null");
             expect(await labSsh(`dpkg-query -W -f='\${Status}' cockpit-numa-placement 2>/dev/null; ls ${PAGE_DIR} 2>/dev/null; true`)).not.toMatch(/install ok installed|manifest/);
-            const seen = await shell();
-            expect([...seen.menu.keys()]).not.toContain("/numa-placement");
-            expect([...seen.menu.keys()]).toContain("/system");
-            expect(seen.status).toBe(404);
+            expectGone(await shell());
         } finally {
             // back for later runs against this lab
             await labSsh("dpkg -i /root/cockpit-numa-placement.deb >/dev/null");

@@ -9,8 +9,8 @@ export async function reportCheck(page: Page, frame: Frame): Promise<void> {
     const report = JSON.parse((await downloadText(page, frame, "download-json")).text);
     expect(reportValidate(report), JSON.stringify(reportValidate.errors)).toBe(true);
     const nodes = await labNodes();
-    expect(report.host.nodes.map((n: { id: number; cpus: string }) => [n.id, n.cpus.split(",").map(Number).sort((a, b) => a - b).join(",")]))
-        .toEqual([...nodes].map(([id, list]) => [id, list.split(",").map(Number).sort((a, b) => a - b).join(",")]));
+    const sorted = (list: string) => list.split(",").map(Number).sort((a, b) => a - b).join(",");
+    expect(report.host.nodes.map((n: { id: number; cpus: string }) => [n.id, sorted(n.cpus)])).toEqual([...nodes].map(([id, list]) => [id, sorted(list)]));
     const guests = await labGuests();
     const system = report.guests.filter((g: { connection: string }) => g.connection === "system");
     expect(new Map(system.map((g: { name: string; state: string }) => [g.name, g.state === "running" ? "running" : "shut off"])))
