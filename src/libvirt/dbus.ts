@@ -25,6 +25,8 @@ export class LibvirtError extends Error {
 }
 
 const clients = new Map<Connection, cockpit.DBusClient>();
+/** the bus name's owner each client last reported (absent: not reported yet) */
+const owners = new WeakMap<cockpit.DBusClient, string | null>();
 let callCount = 0;
 
 /** How many libvirt-dbus calls this page has made since it loaded (shown to tests and the benchmark). */
@@ -37,6 +39,7 @@ export function libvirtClient(connection: Connection): cockpit.DBusClient {
         const c = client;
         // a closed client (libvirt-dbus gone, bridge restarted) is replaced on the next call
         client.addEventListener("close", () => { if (clients.get(connection) === c) clients.delete(connection) });
+        client.addEventListener("owner", (_ev: Event, owner: string | null) => { owners.set(c, owner) });
         clients.set(connection, client);
     }
     return client;
@@ -109,10 +112,17 @@ export async function libvirtCall(connection: Connection, path: string, iface: s
     }
 }
 
-/** Calls back when libvirt-dbus appears on or leaves the connection's bus (owner null). */
+/** Calls back when libvirt-dbus appears on or leaves the connection's bus (owner null), not for the first report of who owns it. */
 export function libvirtOwnerWatch(connection: Connection, callback: (owner: string | null) => void): () => void {
     const client = libvirtClient(connection);
-    const handler = (_ev: Event, owner: string | null) => callback(owner);
+    // the client's first report only says who owns the name now (its first call made it ask): a change is one
+    // that differs from a report before it
+    let last = owners.has(client) ? owners.get(client) : undefined;
+    const handler = (_ev: Event, owner: string | null) => {
+        const before = last;
+        last = owner;
+        if (before !== undefined && before !== owner) callback(owner);
+    };
     client.addEventListener("owner", handler);
     return () => client.removeEventListener("owner", handler);
 }

@@ -8,7 +8,7 @@ import { browserOpen, shellOpen } from "../browser.mjs";
 // @ts-expect-error: plain JS helper shared with the benchmark
 import { bridgeSpawnsDuring } from "../spawns.mjs";
 import type { Browser } from "./page";
-import { sleep } from "./host";
+import { sleep, virsh } from "./host";
 
 const THREADS_REFRESH_MS = 3000; // src/ui/useThreads.ts
 const WINDOW_MS = 15000;
@@ -32,5 +32,34 @@ describe.each([
         const spawns = await bridgeSpawnsDuring(port, () => sleep(WINDOW_MS));
         expect(spawns).toBeGreaterThanOrEqual(Math.floor(WINDOW_MS / THREADS_REFRESH_MS) - 1); // it does read
         expect(spawns).toBeLessThanOrEqual(LIMIT);
+    });
+});
+
+// Issue 19: opening the page reads every guest's definition once. libvirt-dbus's first report of who owns its bus
+// name once counted as libvirt-dbus coming back, and the page read every guest a second time while it loaded.
+// Counted on the websocket (the page's own counters are not the oracle), against virsh's lists.
+describe("a page that opens on :9090", () => {
+    let b: Browser;
+    beforeAll(async () => { b = await browserOpen() });
+    afterAll(async () => { await b?.close() });
+
+    it("reads each guest's XML once, and a running persistent guest's saved XML once", async () => {
+        const calls: string[] = [];
+        b.page.on("websocket", ws => ws.on("framesent", f => {
+            const m = /"call":\s*\["([^"]*)",\s*"org\.libvirt\.Domain",\s*"GetXMLDesc",\s*\[(\d+)\]/.exec(String(f.payload));
+            if (m) calls.push(`${m[1]} ${m[2]}`);
+        }));
+        const f = await shellOpen(b.page);
+        await f.waitForSelector("[data-page-status=ready]");
+        await f.waitForFunction(() => Number(document.querySelector("[data-refreshes]")?.getAttribute("data-refreshes")) >= 1);
+        // what a second load would have sent by now (it came 250 ms after the owner's report)
+        await sleep(2000);
+        const lines = (out: string) => out.split("\n").map(l => l.trim()).filter(Boolean);
+        const all = lines(await virsh("list", "--all", "--name"));
+        const runningPersistent = lines(await virsh("list", "--persistent", "--name"));
+        expect(all.length).toBeGreaterThan(runningPersistent.length); // the lab has a shut-off and a transient guest
+        expect(calls.filter(c => c.endsWith(" 0")).length).toBe(all.length);
+        expect(calls.filter(c => c.endsWith(" 2")).length).toBe(runningPersistent.length);
+        expect(new Set(calls).size).toBe(calls.length);
     });
 });
