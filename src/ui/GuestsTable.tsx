@@ -2,7 +2,7 @@
 import React, { useState } from "react";
 import { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 import { Label } from "@patternfly/react-core/dist/esm/components/Label/index.js";
-import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/index.js";
+import { LazyTooltip } from "./LazyTooltip";
 import { Table, Thead, Tr, Th, Tbody, Td, ExpandableRowContent } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { GuestRecord } from "../libvirt/guests";
 import { cpusetFormat } from "../model/cpuset";
@@ -156,9 +156,9 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                 {!guest.persistent && <> <Label isCompact variant="outline">{_("transient")}</Label></>}
                                 {guest.connection === "session" && <> <Label isCompact color="blue" data-testid="session-label">{_("your session")}</Label></>}
                                 {guestProblems(row).length > 0 && (
-                                    <> <Tooltip content={guestProblems(row).map(guestProblemText).join(" ")}>
+                                    <> <LazyTooltip content={guestProblems(row).map(guestProblemText).join(" ")}>
                                         <Label isCompact color="orange" tabIndex={0} data-testid="xml-problem">{_("XML not fully read")}</Label>
-                                    </Tooltip></>
+                                    </LazyTooltip></>
                                 )}
                             </Td>
                             <Td dataLabel={_("State")}>{stateText(guest.state)}</Td>
@@ -180,36 +180,36 @@ export const GuestsTable = ({ host, rows, policy, selected, onSelect, threadsNot
                                     {memoryCellText(placement)}
                                 </span>
                                 {move.shown && (
-                                    <><br /><Tooltip content={move.reason}>
+                                    <><br /><LazyTooltip content={move.reason}>
                                         <Button variant="link" isInline size="sm" isAriaDisabled={!move.enabled} data-testid="move-memory" data-enabled={move.enabled}
                                                 aria-label={format(_("Move the memory of $0"), guest.name)} onClick={() => move.enabled && onMove(row)}
                                                 onKeyDown={keepKeysInCell}>
                                             {_("Move memory")}
                                         </Button>
-                                    </Tooltip></>
+                                    </LazyTooltip></>
                                 )}
                             </Td>
                             <Td dataLabel={_("Verdict")}>
-                                <Tooltip content={findingSentence(placement.verdict, policy)}>
+                                <LazyTooltip content={findingSentence(placement.verdict, policy)}>
                                     <Label color={label.color} tabIndex={0} className="np-verdict">{label.text}</Label>
-                                </Tooltip>
+                                </LazyTooltip>
                             </Td>
                             <Td dataLabel={_("Actions")} modifier="fitContent" onKeyDown={keepKeysInCell}>
-                                <Tooltip content={align.reason}>
+                                <LazyTooltip content={align.reason}>
                                     <Button variant="secondary" size="sm" isAriaDisabled={!align.enabled} data-testid="align"
                                             data-enabled={align.enabled} aria-label={format(_("Align emulator threads of $0"), guest.name)}
                                             onClick={() => align.enabled && onAlign(row)}>
                                         {_("Align")}
                                     </Button>
-                                </Tooltip>
+                                </LazyTooltip>
                                 {" "}
-                                <Tooltip content={place.reason}>
+                                <LazyTooltip content={place.reason}>
                                     <Button variant={PLACE_VERDICTS.has(placement.verdict.kind) ? "secondary" : "tertiary"} size="sm"
                                             isAriaDisabled={!place.enabled} data-testid="place" data-enabled={place.enabled}
                                             aria-label={format(_("Place $0"), guest.name)} onClick={() => place.enabled && onPlace(row)}>
                                         {_("Place")}
                                     </Button>
-                                </Tooltip>
+                                </LazyTooltip>
                             </Td>
                         </Tr>
                         <Tr isExpanded={isExpanded} data-threads-of={guest.name}>
