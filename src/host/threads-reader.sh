@@ -85,12 +85,11 @@ cpus_of() { # FILE: sets $cpus from the Cpus_allowed_list line of a status file 
     return 1
 }
 
-run_of() { # STATFILE: prints an R record for the thread just printed: its CPU time (utime + stime, clock ticks)
-    # and the CPU it last ran on (fields 14, 15 and 39 of stat; builtins only, no fork)
-    IFS= read -r stat 2>/dev/null < "$1" || return 0
+run_of() { # STAT: prints an R record for the thread just printed from its /proc stat line: its CPU time (utime +
+    # stime, clock ticks) and the CPU it last ran on (fields 14, 15 and 39; builtins only, no fork)
     # the name in parentheses may hold spaces and parentheses: the fields that follow come after the last ") "
     set -f
-    set -- ${stat##*) }
+    set -- ${1##*) }
     set +f
     [ $# -ge 37 ] || return 0
     case ${12}${13}${37} in ''|*[!0-9]*) return 0 ;; esac
@@ -105,13 +104,35 @@ emit_guest() { # PID NAME
     fi
     printf 'G\t%s\t%s\n' "$pid" "$name"
     seen="$seen$pid "
-    for t in "$P/$pid"/task/*; do
-        tid=${t##*/}
-        IFS= read -r comm 2>/dev/null < "$t/comm" || continue
-        cpus_of "$t/status" || continue
-        printf 'T\t%s\t%s\t%s\n' "$tid" "$cpus" "$comm"
-        run_of "$t/stat"
+    # one grep for every thread's CPUs (the Cpus_allowed_list line of its status), its stat line and the process's
+    # huge pages: sh's read takes a file byte by byte, which done for each thread was most of a read's time. A line
+    # is the kernel's own where it is taken: a status line starts with its key (the kernel escapes a newline in the
+    # Name line), a stat file's first line with the thread's id (a newline in its name would start another line:
+    # only the first line of each stat file counts)
+    task=$P/$pid/task/
+    # each thread's status and stat in turn, so that its lines come together
+    set --
+    for t in "$task"*; do set -- "$@" "$t/status" "$t/stat"; done
+    lines=$(grep -H -e '^Cpus_allowed_list:' -e '^[0-9]' -e '^HugetlbPages:' "$@" "$P/$pid/status" 2>/dev/null)
+    cur= hugetlb=
+    set -f; old_ifs=$IFS; IFS=$NL
+    for line in $lines; do
+        IFS=$old_ifs
+        case $line in
+            "$task"*/status:Cpus_allowed_list:*)
+                cur= tid=${line#"$task"}; tid=${tid%%/*}
+                case $tid in ''|*[!0-9]*) continue ;; esac
+                IFS= read -r comm 2>/dev/null < "$task$tid/comm" || continue
+                printf 'T\t%s\t%s\t%s\n' "$tid" "${line##*"$TAB"}" "$comm"
+                cur=$tid ;;
+            "$task$cur/stat:$cur ("*)
+                run_of "${line#"$task$cur/stat:"}"
+                cur= ;;
+            "$P/$pid/status:HugetlbPages:"*)
+                hugetlb=${line#*:HugetlbPages:}; hugetlb=${hugetlb#"${hugetlb%%[! $TAB]*}"}; hugetlb=${hugetlb%%[ $TAB]*} ;;
+        esac
     done
+    IFS=$old_ifs; set +f
     [ "$memory" = 1 ] && memory_of "$pid"
 }
 
@@ -145,11 +166,8 @@ memory_cgroup() { # PID: sets $numa_stat to the memory.numa_stat of the guest's 
     done 2>/dev/null < "$P/$1/cgroup"
     [ -f "$numa_stat" ] || numa_stat=$v2
     [ -f "$numa_stat" ] || return 1
-    # huge pages in use (the HugetlbPages line of its status; builtins only): not in the cgroup's count
-    while IFS="$TAB " read -r key value rest; do
-        [ "$key" = "HugetlbPages:" ] && { [ "$value" = 0 ]; return; }
-    done 2>/dev/null < "$P/$1/status"
-    return 0
+    # huge pages in use (the HugetlbPages line of its status, read with its threads): not in the cgroup's count
+    [ -z "$hugetlb" ] || [ "$hugetlb" = 0 ]
 }
 
 numa_maps_of() { # PID: the M records from numa_maps: anonymous memory (guest RAM and QEMU's heap), huge pages and
@@ -249,7 +267,7 @@ for p in "$P"/[0-9]*; do
             kthread "$p/stat" || continue
             cpus_of "$p/status" || continue
             printf 'K\t%s\t%s\t%s\n' "$pid" "$cpus" "$comm"
-            run_of "$p/stat" ;;
+            run_of "$stat" ;; # the stat line kthread read
         qemu-*|kvm)
             case $seen in *" $pid "*) continue ;; esac
             name=$(tr '\0' '\n' < "$p/cmdline" 2>/dev/null | sed -n '/^-name$/{n;s/^guest=//;s/,,/\x01/g;s/,.*//;s/\x01/,/g;p;q;}')

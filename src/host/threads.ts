@@ -3,6 +3,7 @@
 // has administrative access, but root never reads a directory the user can write: the user's own qemu:///session
 // run directory is then read by a second reader that runs as the user.
 import { snapshotMerge } from "../model/snapshots";
+import type { SessionInfo } from "../model/session";
 import { snapshotParse, type Snapshot } from "../model/threads";
 import { pciAddressValid } from "../model/devices";
 import DEVICES from "./devices-reader.sh";
@@ -41,14 +42,17 @@ const readerRun = (args: string[], asRootIfAllowed: boolean) =>
  * guest's resident memory per node too (it walks every guest's address space: the page asks for it less often).
  */
 export async function threadsRead({ memory = false }: { memory?: boolean } = {}): Promise<Snapshot> {
-    const session = await sessionProbe();
     const m = memory ? ["-m"] : [];
     // the devices once, with the system's guests (or alone, for a user without administrative access)
     const d = ["-d", ...pcis.flatMap(p => ["-p", p])];
-    const sessionArgs = session?.hasGuests ? ["-s", session.runDir, "-u", String(session.uid)] : [];
-    if (!sessionArgs.length) return readerRun([...m, ...d, SYSTEM_RUN], true);
+    const sessionArgs = (session: SessionInfo | null) =>
+        session?.hasGuests ? ["-s", session.runDir, "-u", String(session.uid)] : [];
     // without administrative access everything is read as the user, in one spawn
-    if (admin === false) return readerRun([...m, ...d, ...sessionArgs, SYSTEM_RUN], false);
-    const [system, mine] = await Promise.all([readerRun([...m, ...d, SYSTEM_RUN], true), readerRun([...m, ...sessionArgs], false)]);
-    return snapshotMerge(system, mine);
+    if (admin === false) return readerRun([...m, ...d, ...sessionArgs(await sessionProbe()), SYSTEM_RUN], false);
+    // the system's guests read at once, while the probe says whether the user has guests of their own
+    const system = readerRun([...m, ...d, SYSTEM_RUN], true);
+    const mine = sessionArgs(await sessionProbe()); // it never fails (a failed probe is "no guests")
+    if (!mine.length) return system;
+    const [s, u] = await Promise.all([system, readerRun([...m, ...mine], false)]);
+    return snapshotMerge(s, u);
 }

@@ -51,10 +51,11 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
     const load = useCallback(async () => {
         const mine = ++generation.current;
         try {
-            const [topo, loaded] = await Promise.all([
-                topology.current ? Promise.resolve(topology.current) : hostLoad({ connection }),
-                guestsLoad({ connection }),
-            ]);
+            // the topology (read once) and the nodes' free memory after it, while the guests are read
+            const topoRead = topology.current ? Promise.resolve(topology.current) : hostLoad({ connection });
+            const freeRead = topoRead.then(topo => hostMemoryLoad({ connection, topology: topo }));
+            freeRead.catch(() => { /* the topology's failure is the load's */ });
+            const [topo, loaded] = await Promise.all([topoRead, guestsLoad({ connection })]);
             if (mine !== generation.current) return;
             topology.current = topo;
             const guests = guestsSeen.current = guestsKeep(guestsSeen.current, loaded.guests);
@@ -63,8 +64,12 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
             statesSeen.current = statesKey(guests.map(g => [g.name, g.state]));
             const ready = (host: HostRecord) => setData(d => d.status === "ready" && d.host === host && d.guests === guests && d.unreadable === unreadable
                 ? d : { status: "ready", host, guests, unreadable });
+            // the free memory when it came with the guests (one render instead of two), else when it comes
+            const early = await Promise.race([freeRead, Promise.resolve(null)]);
+            if (early) memoryFree.current = early;
             ready(hostOf(topo, memoryFree.current));
-            const free = await hostMemoryLoad({ connection, topology: topo });
+            if (early) return;
+            const free = await freeRead;
             if (mine !== generation.current) return;
             memoryFree.current = free;
             ready(hostOf(topo, free));

@@ -41,6 +41,9 @@ describe("threads-reader.sh: memory, CPU time and /sys", () => {
         fs.writeFileSync(task(102), statOf(102, "a) b (c) 9 9", 7, 1, 3));
         // a stat cut short (or garbled) gives no R record, and the thread still counts
         fs.writeFileSync(task(103), "103 (odd) S 1 1\n");
+        // a name with a newline splits its stat: the second line, made to look like a thread's, is not read
+        proc(100, "qemu-system-x86", "0-7", { threads: [[104, "n\n104 (f", "0-7"]] });
+        fs.writeFileSync(task(104), statOf(104, "n\n104 (f", 66, 6, 6));
         fs.writeFileSync(path.join(root, "proc", "uptime"), "22641.06 40000.00\n");
         fs.writeFileSync(path.join(root, "run", "web.pid"), "100");
         const snap = snapshotParse(read());
@@ -49,6 +52,7 @@ describe("threads-reader.sh: memory, CPU time and /sys", () => {
         expect(snap.clock?.hz).toBeGreaterThan(0);
         expect(snap.guests.get("web")!.threads.map(t => [t.tid, t.comm, t.ticks, t.lastCpu])).toEqual([
             [100, "qemu-system-x86", 150, 5], [101, "CPU 0/KVM", 4250, 2], [102, "a) b (c) 9 9", 8, 3], [103, "odd", undefined, undefined],
+            [104, "n", undefined, undefined],
         ]);
     });
 
