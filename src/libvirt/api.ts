@@ -14,6 +14,9 @@ export const XML_INACTIVE = 2;
 export const XML_SECURE = 1;
 
 /** virConnectListAllDomains flags */
+// virConnectListAllDomainsFlags: flags of one group are alternatives, groups are combined (ACTIVE | PERSISTENT: the
+// running or paused persistent guests)
+export const LIST_ACTIVE = 1;
 export const LIST_PERSISTENT = 4;
 
 export async function domainsList({ connection, flags = 0 }: { connection: Connection; flags?: number }): Promise<string[]> {

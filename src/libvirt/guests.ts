@@ -3,7 +3,7 @@ import type { GuestNow } from "../model/change";
 import { guestIsActive, guestParse, type GuestConfig, type GuestState } from "../model/guest";
 import { topologyParse, type HostTopology } from "../model/topology";
 import { XmlError } from "../model/xml";
-import { LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet, nodeMemoryGet } from "./api";
+import { LIST_ACTIVE, LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet, nodeMemoryGet } from "./api";
 import { libvirtErrorOf } from "./dbus";
 import type { Connection } from "../model/threads";
 
@@ -49,16 +49,24 @@ export async function hostMemoryLoad({ connection, topology }: { connection: Con
 }
 
 /**
- * Every guest of the connection, in few calls: the lists of all and of persistent domains, every state in one
- * GetAllDomainStats, then per guest its XML (and the saved XML of a running persistent guest).
+ * Every guest of the connection, in few calls and two rounds: the lists of all, of persistent and of running
+ * persistent domains and every state in one GetAllDomainStats, then per guest its XML and, at the same time, the
+ * saved XML of a running persistent guest.
  * Guests that vanish while being read are left out; a guest whose XML cannot be read at all is left out and
  * named in `unreadable` (its object path), so that one bad guest never keeps the others from showing.
  */
 export async function guestsLoad({ connection }: { connection: Connection }): Promise<{ guests: GuestRecord[]; unreadable: string[] }> {
-    const [paths, persistentPaths, states] = await Promise.all([
-        domainsList({ connection }), domainsList({ connection, flags: LIST_PERSISTENT }), domainStatesGet({ connection }),
+    const [paths, persistentPaths, activePersistentPaths, states] = await Promise.all([
+        domainsList({ connection }), domainsList({ connection, flags: LIST_PERSISTENT }),
+        domainsList({ connection, flags: LIST_ACTIVE | LIST_PERSISTENT }), domainStatesGet({ connection }),
     ]);
     const persistent = new Set(persistentPaths);
+    // asked for with the live XML; a guest that started since the list gets its saved XML after its live one
+    const savedRead = new Map(activePersistentPaths.map(path => {
+        const read = domainXmlGet({ connection, path, inactive: true });
+        read.catch(() => { /* the guest's own read says why */ });
+        return [path, read];
+    }));
     const unreadable: string[] = [];
     const one = async (path: string): Promise<GuestRecord | null> => {
         try {
@@ -67,7 +75,7 @@ export async function guestsLoad({ connection }: { connection: Connection }): Pr
             const state = states.get(config.name) ?? (config.id !== null ? "running" : "shutoff");
             const running = guestIsActive(state);
             const isPersistent = persistent.has(path);
-            const savedXml = isPersistent && running ? await domainXmlGet({ connection, path, inactive: true }) : null;
+            const savedXml = isPersistent && running ? await (savedRead.get(path) ?? domainXmlGet({ connection, path, inactive: true })) : null;
             const saved = isPersistent ? (savedXml !== null ? guestParse(savedXml) : config) : null;
             const signature = [state, isPersistent, xml, savedXml ?? ""].join("\u0000");
             return { key: `${connection}:${path}`, connection, path, name: config.name, uuid: config.uuid, state, persistent: isPersistent, config, saved, signature };
