@@ -1,6 +1,7 @@
 # numa-placement thread reader: prints the /proc snapshot that src/model/threads.ts parses (format v1).
-# POSIX sh; per thread it uses shell builtins only. Run as:
-#   sh -c "$DEVICES$THIS" numa-placement-reader [-m] [-d [-p PCI]...] [-s SESSION_RUNDIR -u SESSION_UID] [RUNDIR...]
+# POSIX sh; one grep per guest, and per thread shell builtins only. Run, inside the function src/host/script.ts
+# wraps it and devices-reader.sh in, as:
+#   sh -c "$SCRIPT" numa-placement-reader [-m] [-d [-p PCI]...] [-s SESSION_RUNDIR -u SESSION_UID] [RUNDIR...]
 # RUNDIRs are qemu:///system's run directories holding NAME.pid files (default /run/libvirt/qemu);
 # -s names the logged-in user's qemu:///session run directory and -u that user's uid (its QEMU processes run
 # as that user, which tells them apart when they are found by their command line). With no RUNDIR and -s, only
@@ -283,4 +284,5 @@ for p in "$P"/[0-9]*; do
             emit_guest "$pid" "$name" ;;
     esac
 done
-exit 0
+# done, whatever the last test said (it runs inside a function, src/host/script.ts: no exit)
+true

@@ -9,13 +9,14 @@ import { pciAddressValid } from "../model/devices";
 import DEVICES from "./devices-reader.sh";
 import THREADS from "./threads-reader.sh";
 import { sessionProbe } from "./session";
+import { readerScript } from "./script";
 import { hostSpawn } from "./spawn";
 
 // generous: on a loaded or emulated host a read of every thread may take many seconds (the NUMA lab: ~10)
 export const READER_TIMEOUT_MS = 60000;
 const SYSTEM_RUN = "/run/libvirt/qemu";
 // the device reader's functions first, then the reader that calls them
-const READER = DEVICES + "\n" + THREADS;
+const READER = readerScript(DEVICES, THREADS);
 
 // whether the page has administrative access; unknown counts as maybe
 let admin: boolean | null = null;

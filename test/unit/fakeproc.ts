@@ -5,8 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach } from "vitest";
+import { readerScript } from "../../src/host/script";
 
-export const SCRIPT = fs.readFileSync(path.resolve("src/host/devices-reader.sh"), "utf8") + "\n" + fs.readFileSync(path.resolve("src/host/threads-reader.sh"), "utf8");
+export const SCRIPT = readerScript(fs.readFileSync(path.resolve("src/host/devices-reader.sh"), "utf8"), fs.readFileSync(path.resolve("src/host/threads-reader.sh"), "utf8"));
 export let root: string;
 
 /** PF_KTHREAD and the flags of an ordinary process, as /proc/PID/stat shows them (field 9) */
