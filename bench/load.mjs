@@ -37,8 +37,10 @@ export async function browserLaunch() {
 }
 
 /** the websocket traffic of a page, counted while it runs */
-function wsCounter(page) {
-    const c = { frames: 0, bytes: 0, dbusCalls: 0, spawns: 0, methods: {}, on: true };
+function wsCounter(page, group) {
+    // firstOwn: when the page's frame sent its first message (the shell adds the frame's group to every channel it
+    // opens): everything before it is the shell's and the browser's, the same for both pages
+    const c = { frames: 0, bytes: 0, dbusCalls: 0, spawns: 0, methods: {}, firstOwn: null, on: true };
     page.on("websocket", ws => {
         const count = (dir, f) => {
             if (!c.on) return;
@@ -46,6 +48,7 @@ function wsCounter(page) {
             c.frames++;
             c.bytes += typeof f.payload === "string" ? Buffer.byteLength(f.payload) : f.payload.length;
             if (dir === "sent") {
+                if (c.firstOwn === null && text.includes(`"group":"${group}"`)) c.firstOwn = Date.now();
                 if (/"call":\s*\[/.test(text)) {
                     c.dbusCalls++;
                     // which interface and method: where the calls per guest go
@@ -97,7 +100,7 @@ export async function loadTimed(browser, which, want, { context = null, timeout 
         });
     }
     const page = ctx.pages()[0] ?? await ctx.newPage();
-    const ws = wsCounter(page);
+    const ws = wsCounter(page, PAGES[which].frame);
     const t0 = Date.now();
     if (fresh) await page.goto(`${COCKPIT}${PAGES[which].path}`, { timeout });
     else await page.reload({ timeout });
@@ -106,7 +109,7 @@ export async function loadTimed(browser, which, want, { context = null, timeout 
     const since = k => marks[k] ? marks[k] - t0 : null;
     return {
         context: ctx, frame,
-        ms: { ready: since("ready"), firstRow: since("firstRow"), alignEnabled: since("alignEnabled") },
+        ms: { ready: since("ready"), firstRow: since("firstRow"), alignEnabled: since("alignEnabled"), ownStart: ws.firstOwn ? ws.firstOwn - t0 : null },
         ws: { frames: ws.frames, bytes: ws.bytes, dbusCalls: ws.dbusCalls, spawns: ws.spawns, methods: ws.methods },
     };
 }
