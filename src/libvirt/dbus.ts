@@ -98,9 +98,33 @@ async function refusedByBus(connection: Connection, path: string): Promise<Libvi
     }
 }
 
+/**
+ * Calls in flight per connection, at most: the bus refuses a connection more pending replies than its limit
+ * (dbus-daemon's max_replies_per_connection: 128 on Debian's system bus, shared by every page of the session's
+ * bridge), and a read of 70 guests (two XML texts each, asked for at once) failed as a whole with "The maximum
+ * number of pending replies per connection has been reached". The others wait their turn, in order.
+ */
+export const CALLS_IN_FLIGHT = 32;
+const lanes = new Map<Connection, { busy: number; waiting: (() => void)[] }>();
+
+async function laneEnter(connection: Connection): Promise<void> {
+    let lane = lanes.get(connection);
+    if (!lane) lanes.set(connection, lane = { busy: 0, waiting: [] });
+    if (lane.busy >= CALLS_IN_FLIGHT) await new Promise<void>(resolve => lane.waiting.push(resolve));
+    else lane.busy++;
+}
+
+function laneLeave(connection: Connection): void {
+    const lane = lanes.get(connection)!;
+    const next = lane.waiting.shift();
+    if (next) next(); // the slot passes to the next call
+    else lane.busy--;
+}
+
 /** Calls a libvirt-dbus method and returns its out arguments with variants unwrapped. */
 export async function libvirtCall(connection: Connection, path: string, iface: string, method: string, args: unknown[]): Promise<unknown[]> {
     callCount++;
+    await laneEnter(connection);
     try {
         const reply = await libvirtClient(connection).call(path, iface, method, args, { timeout: 30000 });
         return unwrapVariants(reply) as unknown[];
@@ -109,6 +133,8 @@ export async function libvirtCall(connection: Connection, path: string, iface: s
         if (/^Introspection data for method .* not available$/.test(err.message))
             throw await refusedByBus(connection, path) ?? err;
         throw err;
+    } finally {
+        laneLeave(connection);
     }
 }
 

@@ -35,6 +35,7 @@ import { snapshotProblemText } from "./words";
 import { LibvirtProblemState, LoadingState, NoGuestsState, libvirtProblemText } from "./StatusViews";
 import { usePageData } from "./usePageData";
 import { libvirtCallCount } from "../libvirt/dbus";
+import type { HostRecord } from "../libvirt/guests";
 import { usePermission } from "./usePermission";
 import { useThreads } from "./useThreads";
 
@@ -86,6 +87,11 @@ export const App = () => {
         snapshotSeen.current = snapshot;
     }, [snapshot, reload]);
     const host = data.status === "ready" ? data.host.topology : null;
+    // an open dialog keeps the host as last read while a re-read fails for a moment (libvirt busy, restarting):
+    // closing it then would lose what it showed, a batch's results included
+    const hostKept = useRef<HostRecord | null>(null);
+    if (data.status === "ready") hostKept.current = data.host;
+    const dialogHost = hostKept.current;
     // who competes for each CPU: the running guests' vCPUs, both connections
     const contention = useMemo(() => host && data.status === "ready"
         ? contentionCompute(host, data.guests.filter(g => guestIsActive(g.state)).map(g => ({ key: g.key, name: g.name, config: g.config })))
@@ -254,28 +260,28 @@ export const App = () => {
                         </CardHeader>
                         <CardBody>{body}</CardBody>
                     </Card>
-                    {host && aligning && (
-                        <AlignDialog row={aligning} host={host} initialPolicy={viewPolicy}
+                    {dialogHost && aligning && (
+                        <AlignDialog row={aligning} host={dialogHost.topology} initialPolicy={viewPolicy}
                                      onClose={() => setAligning(null)} onApplied={onApplied} />
                     )}
-                    {data.status === "ready" && moving?.placement.memory && mainPid(moving) !== null && (
-                        <MoveMemoryDialog row={moving} pid={mainPid(moving)!} memory={moving.placement.memory.byNode} host={data.host} hugepages={snapshot?.hugepages ?? null}
+                    {dialogHost && moving?.placement.memory && mainPid(moving) !== null && (
+                        <MoveMemoryDialog row={moving} pid={mainPid(moving)!} memory={moving.placement.memory.byNode} host={dialogHost} hugepages={snapshot?.hugepages ?? null}
                                           onClose={() => setMoving(null)} onApplied={onApplied} />
                     )}
-                    {data.status === "ready" && placing && (
-                        <PlaceDialog row={placing} host={data.host} contention={contention} initialPolicy={viewPolicy}
+                    {dialogHost && placing && (
+                        <PlaceDialog row={placing} host={dialogHost} contention={contention} initialPolicy={viewPolicy}
                                      onClose={() => setPlacing(null)} onApplied={onApplied} hugepages={snapshot?.hugepages ?? null} />
                     )}
-                    {data.status === "ready" && planning && (
-                        <PlanHostDialog guests={planning} host={data.host} policy={{ kind: viewPolicy }} onBusy={data.hold}
+                    {dialogHost && planning && (
+                        <PlanHostDialog guests={planning} host={dialogHost} policy={{ kind: viewPolicy }} onBusy={data.hold}
                                         onClose={() => setPlanning(null)} onApplied={onApplied} hugepages={snapshot?.hugepages ?? null} />
                     )}
-                    {host && aligningAll && (
-                        <AlignAllDialog items={aligningAll} host={host} onClose={() => setAligningAll(null)} onApplied={onApplied}
+                    {dialogHost && aligningAll && (
+                        <AlignAllDialog items={aligningAll} host={dialogHost.topology} onClose={() => setAligningAll(null)} onApplied={onApplied}
                                         onBusy={data.hold} />
                     )}
-                    {host && undoing && (
-                        <UndoDialog items={undoing} host={host} onClose={() => setUndoing(null)}
+                    {dialogHost && undoing && (
+                        <UndoDialog items={undoing} host={dialogHost.topology} onClose={() => setUndoing(null)}
                                     onDone={() => { data.reload(); refreshThreads() }} />
                     )}
                     <Toasts toasts={toasts.toasts} onClose={toasts.close}
