@@ -11,14 +11,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 
-const REPS = Number(process.env.BENCH_MEMORY_REPS ?? 21);
+const REPS = Number(process.env.BENCH_MEMORY_REPS ?? 5);
 const GUEST = "bench-memory";
 const GUESTS = Number(process.env.BENCH_MEMORY_GUESTS ?? 30);
 const tiny = i => `bench-mem-${String(i).padStart(2, "0")}`;
 const virsh = (...a) => execFileSync("virsh", ["-q", "-c", "qemu:///system", ...a], { encoding: "utf8" });
 
 /** the loop each run times: /usr/bin/time counts in hundredths of a second, a single read takes less */
-const LOOP = Number(process.env.BENCH_MEMORY_LOOP ?? 50);
+const LOOP = Number(process.env.BENCH_MEMORY_LOOP ?? 20);
 
 /** median over REPS runs (after one warm-up) of the wall and CPU time of one run of argv, in ms (0.1 ms steps) */
 function cost(argv) {

@@ -25,29 +25,24 @@ p("# Benchmark results", "",
   "(measured after they settle, in the table: dropped, counted). " +
   "Times in ms: median (interquartile range).", "");
 
-p("| guests | this page, fresh | this page, warm | first row | Align enabled | cockpit-machines, fresh | cockpit-machines, warm | command-line audit | page / machines | page / audit | idle guests' load | dropped |",
-  "|---|---|---|---|---|---|---|---|---|---|---|---|");
-for (const n of ns) {
-    const x = r.n[n];
-    p(`| ${label(x)} | ${m(x.page.fresh)} | ${m(x.page.warm)} | ${m(x.page.firstRow)} | ${m(x.page.alignEnabled)} | ${m(x.machines.fresh)} | ${m(x.machines.warm)} | ${m(x.cli)} | ` +
-      `${ratio(x.page.fresh, x.machines.fresh)} | ${ratio(x.page.fresh, x.cli)} | ${x.loadBefore.idle ?? "—"}% | ${x.dropped} |`);
-}
+/** a table with a row per guest count: the cells after the guests' label (rowOf), under the given columns */
+const table = (columns, rowOf) => {
+    p(`| guests | ${columns.join(" | ")} |`, `|---|${columns.map(() => "---|").join("")}`);
+    for (const n of ns) p(`| ${label(r.n[n])} | ${rowOf(r.n[n]).join(" | ")} |`);
+};
+table(["this page, fresh", "this page, warm", "first row", "Align enabled", "cockpit-machines, fresh", "cockpit-machines, warm", "command-line audit",
+       "page / machines", "page / audit", "idle guests' load", "dropped"],
+      x => [m(x.page.fresh), m(x.page.warm), m(x.page.firstRow), m(x.page.alignEnabled), m(x.machines.fresh), m(x.machines.warm), m(x.cli),
+            ratio(x.page.fresh, x.machines.fresh), ratio(x.page.fresh, x.cli), `${x.loadBefore.idle ?? "—"}%`, x.dropped]);
 p("", "## Where a fresh load's time goes", "",
   "Until a page's frame sends its first message (the shell adds the frame's group to every channel the frame opens, seen on the websocket), " +
   "the time is the shell's and the browser's: the shell loads, then the page's files, while the shell's own preloaded pages (Overview, Services) " +
-  "run in the same renderer. From that message until ready it is the page's own: its reads and its rendering. Medians of each repetition's two parts, ms.", "",
-  "| guests | shell, then this page's files | this page's own | shell, then cockpit-machines' files | cockpit-machines' own | own / own |", "|---|---|---|---|---|---|");
-for (const n of ns) {
-    const x = r.n[n];
-    if (!x.page.own) continue;
-    p(`| ${label(x)} | ${m(x.page.ownStart)} | ${m(x.page.own)} | ${m(x.machines.ownStart)} | ${m(x.machines.own)} | ${ratio(x.page.own, x.machines.own)} |`);
-}
-p("", "## Counted on the websocket (fresh load, median)", "",
-  "| guests | this page: frames | bytes | D-Bus calls | spawns | cockpit-machines: frames | bytes | D-Bus calls | spawns |", "|---|---|---|---|---|---|---|---|---|");
-for (const n of ns) {
-    const x = r.n[n];
-    p(`| ${label(x)} | ${x.page.ws.frames} | ${x.page.ws.bytes} | ${x.page.ws.dbusCalls} | ${x.page.ws.spawns} | ${x.machines.ws.frames} | ${x.machines.ws.bytes} | ${x.machines.ws.dbusCalls} | ${x.machines.ws.spawns} |`);
-}
+  "run in the same renderer. From that message until ready it is the page's own: its reads and its rendering. Medians of each repetition's two parts, ms.", "");
+table(["shell, then this page's files", "this page's own", "shell, then cockpit-machines' files", "cockpit-machines' own", "own / own"],
+      x => [m(x.page.ownStart), m(x.page.own), m(x.machines.ownStart), m(x.machines.own), ratio(x.page.own, x.machines.own)]);
+p("", "## Counted on the websocket (fresh load, median)", "");
+table(["this page: frames", "bytes", "D-Bus calls", "spawns", "cockpit-machines: frames", "bytes", "D-Bus calls", "spawns"],
+      x => [x.page.ws.frames, x.page.ws.bytes, x.page.ws.dbusCalls, x.page.ws.spawns, x.machines.ws.frames, x.machines.ws.bytes, x.machines.ws.dbusCalls, x.machines.ws.spawns]);
 if (ns.length > 1) {
     const lo = r.n[ns[0]], hi = r.n[ns.at(-1)];
     const per = k => ((hi[k].ws.dbusCalls - lo[k].ws.dbusCalls) / (hi.guests.listed - lo.guests.listed)).toFixed(2);
@@ -57,12 +52,9 @@ if (ns.length > 1) {
 p("", "## Align all", "",
   "From the click (page) or the first command (virsh) until every bench guest's emulator threads are on CPU 1 and checked: the page's own " +
   "verification, then the same check for all three from outside (every emulator-group thread's CPUs in /proc, `virsh emulatorpin --config`). " +
-  "A guest that is not verified is a failure, a shut-off guest included.", "",
-  "| guests | this page | virsh, one per command | virsh, one session | failures (page / loop / session, of checked) |", "|---|---|---|---|---|");
-for (const n of ns) {
-    const a = r.n[n].align;
-    p(`| ${label(r.n[n])} | ${m(a.page)} | ${m(a.loop)} | ${m(a.session)} | ${a.page.failures} / ${a.loop.failures} / ${a.session.failures} of ${a.page.checked} |`);
-}
+  "A guest that is not verified is a failure, a shut-off guest included.", "");
+table(["this page", "virsh, one per command", "virsh, one session", "failures (page / loop / session, of checked)"],
+      ({ align: a }) => [m(a.page), m(a.loop), m(a.session), `${a.page.failures} / ${a.loop.failures} / ${a.session.failures} of ${a.page.checked}`]);
 p("", `Bundle: ${r.bundle.pageGzKiB} KiB gzipped (JS and CSS); cockpit-machines ${r.bundle.machinesGzKiB} KiB.`);
 
 if (planner) p("", "## The host planner", "", `\`bench/planner.mjs\`: ${planner.planner.guests} guests on ${planner.planner.cpus} CPUs planned in ${planner.planner.medianMs} ms (median; ${planner.planner.minMs}–${planner.planner.maxMs}).`);
