@@ -38,13 +38,11 @@ node bench/memory.mjs | tee bench/memory.json
 # the local lab is down again; the NUMA lab too stays as it was found
 trap - EXIT
 cleanup
-if [ "${BENCH_NUMA:-0}" != 1 ]; then
-    node bench/report.mjs
-    exit 0
+if [ "${BENCH_NUMA:-0}" = 1 ]; then
+    numa_was_up=no
+    [ -f /run/numa-placement-numa-lab/qemu.pid ] && numa_was_up=yes
+    trap '[ "$numa_was_up" = yes ] || bash test/numa-lab/down.sh' EXIT
+    NUMA_LAB_DEBIAN=13 bash test/numa-lab/up.sh
+    node bench/memory-move.mjs | tee bench/memory-move.json
 fi
-numa_was_up=no
-[ -f /run/numa-placement-numa-lab/qemu.pid ] && numa_was_up=yes
-trap '[ "$numa_was_up" = yes ] || bash test/numa-lab/down.sh' EXIT
-NUMA_LAB_DEBIAN=13 bash test/numa-lab/up.sh
-node bench/memory-move.mjs | tee bench/memory-move.json
 node bench/report.mjs

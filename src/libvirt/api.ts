@@ -13,9 +13,8 @@ export const QEMU_PATH = "/org/libvirt/QEMU";
 export const XML_INACTIVE = 2;
 export const XML_SECURE = 1;
 
-/** virConnectListAllDomains flags */
-// virConnectListAllDomainsFlags: flags of one group are alternatives, groups are combined (ACTIVE | PERSISTENT: the
-// running or paused persistent guests)
+/** virConnectListAllDomains flags: those of one group are alternatives, groups combine (ACTIVE | PERSISTENT: the running
+ *  or paused persistent guests) */
 export const LIST_ACTIVE = 1;
 export const LIST_PERSISTENT = 4;
 

@@ -66,6 +66,7 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
                 ? d : { status: "ready", host, guests, unreadable });
             // the free memory when it came with the guests (one render instead of two), else when it comes
             const early = await Promise.race([freeRead, Promise.resolve(null)]);
+            if (mine !== generation.current) return;
             if (early) memoryFree.current = early;
             ready(hostOf(topo, memoryFree.current));
             if (early) return;
