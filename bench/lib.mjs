@@ -90,6 +90,19 @@ export async function cpuBusy(ms) {
 }
 
 /**
+ * Waits until guests just started have settled: at least 10 s, then until two 3-second samples of the machine's
+ * busy share differ by less than 3 points (booting guests keep it rising or falling), at most 3 minutes. Returns
+ * the last sample (0..1, the idle guests' own load) and how long it took.
+ */
+export async function settle() {
+    const t0 = Date.now();
+    await sleep(10000);
+    let prev = await cpuBusy(3000), load = await cpuBusy(3000);
+    while (Math.abs(load - prev) >= 0.03 && Date.now() - t0 < 180000) { prev = load; load = await cpuBusy(3000) }
+    return { load, seconds: Math.round((Date.now() - t0) / 1000) };
+}
+
+/**
  * Waits (up to 20 s) until the machine is quiet: less than `threshold` of its CPU busy over one second. Returns
  * the load measured last: a repetition that starts above the threshold is dropped (and counted) by the caller.
  */

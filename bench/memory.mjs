@@ -10,6 +10,7 @@
 // bench/memory-move.mjs times it in the NUMA lab.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { settle } from "./lib.mjs";
 
 const REPS = Number(process.env.BENCH_MEMORY_REPS ?? 5);
 const GUEST = "bench-memory";
@@ -53,7 +54,7 @@ try {
     }
     virsh("start", GUEST);
     // the guests settle (firmware, then idle) before anything is timed
-    execFileSync("sleep", ["10"]);
+    await settle();
     const pid = fs.readFileSync(`/run/libvirt/qemu/${GUEST}.pid`, "utf8").trim();
     const memoryLine = fs.readFileSync(`/proc/${pid}/cgroup`, "utf8").split("\n").find(l => /^\d+:memory:/.test(l));
     const numaStat = memoryLine ? `/sys/fs/cgroup/memory${memoryLine.split(":")[2]}/memory.numa_stat` : null;

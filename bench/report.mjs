@@ -4,7 +4,7 @@ import fs from "node:fs";
 
 const read = f => fs.existsSync(`bench/${f}`) ? JSON.parse(fs.readFileSync(`bench/${f}`, "utf8")) : null;
 const r = read("results.json");
-const planner = read("planner.json"), memory = read("memory.json"), move = read("memory-move.json"), soak = read("soak.json");
+const timing = read("timing.json"), planner = read("planner.json"), memory = read("memory.json"), move = read("memory-move.json"), soak = read("soak.json");
 const m = s => s && Number.isFinite(s.median) ? `${s.median} (${s.q1}–${s.q3})` : "—";
 const ratio = (a, b) => a && b ? (a.median / b.median).toFixed(2) : "—";
 const label = x => `${x.guests.running} running (${x.guests.benchRunning} bench, ${x.guests.running - x.guests.benchRunning} demo), ${x.guests.listed} listed`;
@@ -55,6 +55,9 @@ p("", "## Align all", "",
   "A guest that is not verified is a failure, a shut-off guest included.", "");
 table(["this page", "virsh, one per command", "virsh, one session", "failures (page / loop / session, of checked)"],
       ({ align: a }) => [m(a.page), m(a.loop), m(a.session), `${a.page.failures} / ${a.loop.failures} / ${a.session.failures} of ${a.page.checked}`]);
+if (timing) p("", `The whole \`make bench\` took ${Math.round(timing.total / 60)} minutes (bench/run.mjs ${Math.round(timing.run / 60)}, ` +
+              `bench/memory.mjs ${Math.round(timing.memory / 60)}${timing.memoryMove ? `, bench/memory-move.mjs ${Math.round(timing.memoryMove / 60)}` : ""}` +
+              `${timing.soak ? `; the soak's ${Math.round(timing.soak / 60)} minutes not counted` : ""}).`);
 p("", `Bundle: ${r.bundle.pageGzKiB} KiB gzipped (JS and CSS); cockpit-machines ${r.bundle.machinesGzKiB} KiB.`);
 
 if (planner) p("", "## The host planner", "", `\`bench/planner.mjs\`: ${planner.planner.guests} guests on ${planner.planner.cpus} CPUs planned in ${planner.planner.medianMs} ms (median; ${planner.planner.minMs}–${planner.planner.maxMs}).`);
@@ -74,13 +77,16 @@ if (move) {
       `from the click to "Verified" (it re-reads the guest before and the kernel's count after) and its Undo ${move.pageMs.undo} ms.`);
 }
 if (soak) {
-    p("", `## Soak (${soak.minutes} minutes, BENCH_SOAK_MINUTES; ${soak.date.slice(0, 10)})`, "",
-      `Every minute a bench guest started or stopped and a pin changed with virsh, both pages open. First and last sample:`, "",
+    const cut = soak.planned && soak.minutes < soak.planned ? `, cut short: ${soak.planned} planned` : "";
+    p("", `## Soak (${soak.minutes} minutes${cut}, BENCH_SOAK_MINUTES; ${soak.date.slice(0, 10)})`, "",
+      `Every minute a bench guest (of ${soak.guests}) started or stopped and a pin changed with virsh, both pages open; sampled every minute ` +
+      "(the JS heap after a forced garbage collection; the lab's cockpit-ws runs one bridge for every session, so the bridge and libvirt-dbus " +
+      "serve both pages and their figures are the same in both rows). First sample → last (highest):", "",
       "| | JS heap | DOM nodes | bridge RSS | libvirt-dbus RSS |", "|---|---|---|---|---|",
       ...["page", "machines"].map(k => {
-          const a = soak[k].at(0), b = soak[k].at(-1);
-          const mb = v => `${(v / 1e6).toFixed(1)} MB`;
-          return `| ${k === "page" ? "this page" : "cockpit-machines"} | ${mb(a.heap)} → ${mb(b.heap)} | ${a.dom} → ${b.dom} | ${mb(a.bridgeRss)} → ${mb(b.bridgeRss)} | ${mb(a.dbusRss)} → ${mb(b.dbusRss)} |`;
+          const xs = soak[k], mb = v => `${(v / 1e6).toFixed(1)} MB`;
+          const cell = (key, f) => `${f(xs.at(0)[key])} → ${f(xs.at(-1)[key])} (${f(Math.max(...xs.map(x => x[key])))})`;
+          return `| ${k === "page" ? "this page" : "cockpit-machines"} | ${cell("heap", mb)} | ${cell("dom", String)} | ${cell("bridgeRss", mb)} | ${cell("dbusRss", mb)} |`;
       }));
 }
 fs.writeFileSync("bench/results.md", out.join("\n") + "\n");

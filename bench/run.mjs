@@ -12,7 +12,7 @@ import os from "node:os";
 import { createRequire } from "node:module";
 import { cliAlignLoop, cliAlignSession, cliAudit, alignVerified } from "./cli.mjs";
 import { browserLaunch, loadTimed } from "./load.mjs";
-import { cpuBusy, guestCounts, guestsRemove, guestsReset, guestsSet, log, quiet, sleep, stats } from "./lib.mjs";
+import { guestCounts, guestsRemove, guestsReset, guestsSet, log, quiet, settle, stats } from "./lib.mjs";
 
 const NS = (process.env.BENCH_N ?? "1 10 30 60").split(/\s+/).map(Number);
 const REPS = Number(process.env.BENCH_REPS ?? 15);
@@ -52,10 +52,10 @@ async function measureN(browser, n) {
     log(`N = ${n}: guests`);
     await guestsSet(n);
     await guestsReset(n);
-    await sleep(10000); // firmware done, guests idle
-    // the guests' own idle load is part of what is measured (the same for all three): what counts as other work is
-    // load above it (37 idle guests kept about a sixth of this machine busy)
-    const idle = stats([await cpuBusy(1000) * 100, await cpuBusy(1000) * 100, await cpuBusy(1000) * 100]).median; // percent
+    // firmware done, guests idle: the guests' own idle load is part of what is measured (the same for all three):
+    // what counts as other work is load above it (37 idle guests kept about a sixth of this machine busy)
+    const settled = await settle();
+    const idle = Math.round(100 * settled.load); // percent
     const threshold = Math.min(0.95, idle / 100 + LOAD_MAX);
     await quiet(threshold);
     const counts = await guestCounts();
@@ -109,7 +109,7 @@ async function measureN(browser, n) {
     const alignOf = xs => ({ ...stats(xs.map(x => x.ms)), failures: xs.reduce((a, x) => a + x.failed, 0), checked: xs.reduce((a, x) => a + x.verified + x.failed, 0) });
     return {
         guests: { benchRunning: n, benchShutoff: 3, ...counts }, reps: REPS, warmup: WARMUP, dropped: s.dropped,
-        loadBefore: { idle, threshold: Math.round(100 * threshold), median: stats(s.load.map(l => 100 * l)).median, max: Math.round(100 * Math.max(...s.load)) },
+        loadBefore: { idle, settleSeconds: settled.seconds, threshold: Math.round(100 * threshold), median: stats(s.load.map(l => 100 * l)).median, max: Math.round(100 * Math.max(...s.load)) },
         page: { fresh: stats(s.page.fresh), warm: stats(s.page.warm), firstRow: stats(s.page.firstRow), alignEnabled: stats(s.page.alignEnabled),
                 ownStart: stats(s.page.ownStart), own: stats(s.page.own), ws: wsOf(s.page.ws) },
         machines: { fresh: stats(s.machines.fresh), warm: stats(s.machines.warm), ownStart: stats(s.machines.ownStart), own: stats(s.machines.own),

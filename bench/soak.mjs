@@ -1,7 +1,8 @@
 // make bench's soak, behind BENCH_SOAK_MINUTES (0: skipped): both pages open for that long on the local lab
 // while guests start and stop and pins change with virsh every minute; each minute the JS heap (after a forced
 // garbage collection) and the DOM nodes of each page, and the resident memory of the bridge and of libvirt-dbus.
-// Writes bench/soak.json (bench/report.mjs puts it in results.md).
+// Writes bench/soak.json after every sample (bench/report.mjs puts it in results.md): a soak cut short leaves
+// the minutes it did, and says so ("minutes" done of "planned").
 import fs from "node:fs";
 import { bridgePids } from "../test/spawns.mjs";
 import { browserLaunch, loadTimed } from "./load.mjs";
@@ -19,6 +20,7 @@ if (MINUTES > 0) {
     const want = (await guestCounts()).listed;
     const browser = await browserLaunch();
     const samples = { page: [], machines: [] };
+    const save = minutes => fs.writeFileSync("bench/soak.json", JSON.stringify({ date: new Date().toISOString(), minutes, planned: MINUTES, guests: N, ...samples }, null, 2) + "\n");
     try {
         const open = {};
         for (const who of ["page", "machines"]) {
@@ -35,6 +37,7 @@ if (MINUTES > 0) {
                 samples[who].push({ minute, heap, dom, bridgeRss: bridgePids(9090).reduce((a, p) => a + rss(p), 0),
                                     dbusRss: byComm("libvirt-dbus").reduce((a, p) => a + rss(p), 0) });
             }
+            save(minute);
             log(`soak minute ${minute}: page heap ${(samples.page.at(-1).heap / 1e6).toFixed(1)} MB, machines ${(samples.machines.at(-1).heap / 1e6).toFixed(1)} MB`);
             if (minute === MINUTES) break;
             // churn: a guest stops or starts, another one's emulator pin changes
@@ -48,6 +51,5 @@ if (MINUTES > 0) {
         await browser.close();
         await guestsRemove();
     }
-    fs.writeFileSync("bench/soak.json", JSON.stringify({ date: new Date().toISOString(), minutes: MINUTES, guests: N, ...samples }, null, 2) + "\n");
     log("wrote bench/soak.json");
 }
