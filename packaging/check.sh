@@ -35,15 +35,17 @@ deb_page() { # the .deb installs the page where Cockpit looks, with its metainfo
     files=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
     grep -qx ./usr/share/cockpit/numa-placement/manifest.json <<< "$files" &&
         grep -qx ./usr/share/cockpit/numa-placement/index.js.gz <<< "$files" &&
-        grep -qx ./usr/share/metainfo/org.cockpit_project.numa_placement.metainfo.xml <<< "$files" &&
-        dpkg-deb -f "$deb" Depends | grep -q 'cockpit-bridge (>= 266), libvirt-dbus (>= 1.4.0)' &&
-        [ "$(dpkg-deb -f "$deb" Architecture)" = all ]
+        grep -qx ./usr/share/metainfo/org.cockpit_project.numa_placement.metainfo.xml <<< "$files" || { echo "  the .deb lacks a file:"; echo "$files"; return 1; }
+    grep -q 'cockpit-bridge (>= 266), libvirt-dbus (>= 1.4.0)' <<< "$(dpkg-deb -f "$deb" Depends)" &&
+        [ "$(dpkg-deb -f "$deb" Architecture)" = all ] || { echo "  the .deb's Depends or Architecture is wrong"; return 1; }
 }
-rpm_page() {
-    local rpm=cockpit-numa-placement-${version}-1.noarch.rpm
-    bash packaging/rpm.sh || return 1
-    rpm -qlp "$rpm" | grep -qx /usr/share/cockpit/numa-placement/manifest.json &&
-        rpm -qRp "$rpm" | grep -qx 'libvirt-dbus >= 1.4.0'
+rpm_page() { # (each query's output read whole before grep looks at it: grep -q leaving early under pipefail fails a pipe)
+    local rpm=cockpit-numa-placement-${version}-1.noarch.rpm files requires
+    bash packaging/rpm.sh || { echo "  make rpm failed"; return 1; }
+    files=$(rpm -qlp "$rpm") || { echo "  rpm -qlp $rpm failed"; return 1; }
+    grep -qx /usr/share/cockpit/numa-placement/manifest.json <<< "$files" || { echo "  the RPM has no manifest.json:"; echo "$files"; return 1; }
+    requires=$(rpm -qRp "$rpm") || { echo "  rpm -qRp $rpm failed"; return 1; }
+    grep -qx 'libvirt-dbus >= 1.4.0' <<< "$requires" || { echo "  the RPM does not require libvirt-dbus >= 1.4.0:"; echo "$requires"; return 1; }
 }
 check "the release tarball is reproducible" reproducible
 check "the release tarball holds the built page, the spec and no npm modules" contents
