@@ -42,10 +42,11 @@ type LabVhost = { pid: number; tid: number; comm: string; cpus: string; inProces
 /**
  * A guest's QEMU pid and its vhost workers (one per queue pair of each vhost NIC), as /proc in the lab has them: a
  * kernel thread "vhost-PID" of its own (Linux 6.1) or a thread "vhost-PID" inside QEMU's process (a vhost_task,
- * Linux 6.4 and later), found by looking in both places.
+ * Linux 6.4 and later), found by looking in both places. One grep reads every comm file: a shell loop forking twice
+ * per process took minutes in the emulated lab while the page polled it (CI's vhost test ran out of its 10 minutes).
  */
 export async function labVhosts(guest: string): Promise<LabVhost[]> {
-    const out = await labSsh(`pid=$(cat /run/libvirt/qemu/${guest}.pid); for p in /proc/[0-9]* /proc/$pid/task/[0-9]*; do c=$(cat $p/comm 2>/dev/null); [ "$c" = "vhost-$pid" ] && echo "$pid \${p##*/} $c $(sed -n 's/^Cpus_allowed_list:\\s*//p' $p/status) \${p%/*}"; done; true`);
+    const out = await labSsh(`pid=$(cat /run/libvirt/qemu/${guest}.pid); for f in $(grep -s -l -x "vhost-$pid" /proc/[0-9]*/comm /proc/$pid/task/[0-9]*/comm); do p=\${f%/comm}; echo "$pid \${p##*/} vhost-$pid $(sed -n 's/^Cpus_allowed_list:\\s*//p' $p/status) \${p%/*}"; done; true`);
     return out.trim().split("\n").filter(Boolean).map(line => {
         const [pid, tid, comm, cpus, dir] = line.split(/\s+/);
         return { pid: Number(pid), tid: Number(tid), comm: comm!, cpus: cpus!, inProcess: dir !== "/proc" };

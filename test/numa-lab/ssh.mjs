@@ -8,6 +8,9 @@ const CACHE = process.env.NUMA_LAB_CACHE ?? "/var/cache/numa-placement-lab";
 export const BASE = `http://127.0.0.1:${process.env.NUMA_LAB_COCKPIT_PORT ?? "9091"}`;
 export const ADMIN = { user: "admin", password: "numalab" };
 
+// every command in the lab ends within this (the slowest, a guest's start under emulation, takes a minute or two)
+const SSH_TIMEOUT_MS = 300000;
+
 /** @param {string} command a shell command run as root inside the lab @returns {Promise<string>} its output */
 export async function labSsh(command) {
     // the lab is an emulated machine under load: a slow ssh handshake is retried, a failing command is not
@@ -15,7 +18,7 @@ export async function labSsh(command) {
         try {
             const { stdout } = await run("ssh", ["-i", `${CACHE}/id_ed25519`, "-p", process.env.NUMA_LAB_SSH_PORT ?? "2222",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=30", "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024 });
+                "-o", "ConnectTimeout=30", "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024, timeout: SSH_TIMEOUT_MS, killSignal: "SIGKILL" });
             return stdout;
         } catch (e) {
             if (attempt < 3 && e.code === 255 && /banner exchange|timed out|Connection reset/i.test(e.stderr ?? "")) continue;
