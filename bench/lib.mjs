@@ -11,7 +11,8 @@ export const log = (...a) => console.log("bench:", ...a);
 export const sleep = ms => new Promise(r => setTimeout(r, ms));
 export const SHUTOFF = 3;
 export const benchName = i => `bench-${String(i).padStart(2, "0")}`;
-const kvm = fs.existsSync("/dev/kvm") ? "kvm" : "qemu";
+/** the domain type of every bench guest: KVM where this machine has /dev/kvm (it may lose it between two runs), else TCG ("qemu") */
+export const GUEST_TYPE = fs.existsSync("/dev/kvm") ? "kvm" : "qemu";
 
 /** median, interquartile range and every run, rounded to ms */
 export function stats(xs) {
@@ -27,7 +28,7 @@ export function stats(xs) {
 /** A bench guest: 2 vCPUs pinned to CPU 1, its emulator on CPU 0 (misaligned under the vcpus policy: Align all
  *  fixes it), 64 MiB, disk-less. */
 function guestXml(name) {
-    return `<domain type='${kvm}'><name>${name}</name><memory unit='MiB'>64</memory><vcpu placement='static'>2</vcpu>
+    return `<domain type='${GUEST_TYPE}'><name>${name}</name><memory unit='MiB'>64</memory><vcpu placement='static'>2</vcpu>
       <cputune><vcpupin vcpu='0' cpuset='1'/><vcpupin vcpu='1' cpuset='1'/><emulatorpin cpuset='0'/></cputune>
       <os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os>
       <devices><serial type='pty'/><memballoon model='none'/></devices></domain>`;

@@ -10,7 +10,7 @@
 // bench/memory-move.mjs times it in the NUMA lab.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { settle } from "./lib.mjs";
+import { GUEST_TYPE, settle } from "./lib.mjs";
 
 const REPS = Number(process.env.BENCH_MEMORY_REPS ?? 5);
 const GUEST = "bench-memory";
@@ -36,13 +36,11 @@ function cost(argv) {
     return { wallMs: ms(median("wall")), cpuMs: ms(median("cpu")) };
 }
 
-// KVM where this machine has it (it may lose /dev/kvm between two runs), else TCG, as the lab's guests
-const kvm = fs.existsSync("/dev/kvm") ? "kvm" : "qemu";
-const xml = `<domain type='${kvm}'><name>${GUEST}</name><memory unit='MiB'>2048</memory>` +
+const xml = `<domain type='${GUEST_TYPE}'><name>${GUEST}</name><memory unit='MiB'>2048</memory>` +
     "<memoryBacking><allocation mode='immediate'/></memoryBacking><vcpu>1</vcpu>" +
     "<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os>" +
     "<devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
-const tinyXml = name => `<domain type='${kvm}'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>2</vcpu>` +
+const tinyXml = name => `<domain type='${GUEST_TYPE}'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>2</vcpu>` +
     "<os><type arch='x86_64' machine='pc'>hvm</type><bios rebootTimeout='-1'/></os>" +
     "<devices><serial type='pty'/><memballoon model='none'/></devices></domain>";
 fs.writeFileSync(`/tmp/${GUEST}.xml`, xml);

@@ -12,7 +12,7 @@ import os from "node:os";
 import { createRequire } from "node:module";
 import { cliAlignLoop, cliAlignSession, cliAudit, alignVerified } from "./cli.mjs";
 import { browserLaunch, loadTimed } from "./load.mjs";
-import { guestCounts, guestsRemove, guestsReset, guestsSet, log, quiet, settle, stats } from "./lib.mjs";
+import { GUEST_TYPE, guestCounts, guestsRemove, guestsReset, guestsSet, log, quiet, settle, stats } from "./lib.mjs";
 
 const NS = (process.env.BENCH_N ?? "1 10 30 60").split(/\s+/).map(Number);
 const REPS = Number(process.env.BENCH_REPS ?? 15);
@@ -126,7 +126,7 @@ const results = {
     commit: version(["git", "rev-parse", "HEAD"]),
     machine: {
         cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(),
-        debian: fs.readFileSync("/etc/debian_version", "utf8").trim(), accel: fs.existsSync("/dev/kvm") ? "kvm" : "tcg",
+        debian: fs.readFileSync("/etc/debian_version", "utf8").trim(), accel: GUEST_TYPE === "kvm" ? "kvm" : "tcg",
         cockpit: pkg("cockpit-ws"), machines: pkg("cockpit-machines"), libvirt: pkg("libvirt-daemon"),
         chromium: version([process.env.CHROMIUM ?? "/usr/bin/chromium", "--version"]), playwright: require("playwright-core/package.json").version,
     },

@@ -39,7 +39,7 @@ deb_page() { # the .deb installs the page where Cockpit looks, with its metainfo
     grep -q 'cockpit-bridge (>= 266), libvirt-dbus (>= 1.4.0)' <<< "$(dpkg-deb -f "$deb" Depends)" &&
         [ "$(dpkg-deb -f "$deb" Architecture)" = all ] || { echo "  the .deb's Depends or Architecture is wrong"; return 1; }
 }
-rpm_page() { # (each query's output read whole before grep looks at it: grep -q leaving early under pipefail fails a pipe)
+rpm_page() { # each step says what failed (CI once printed only FAILED here and it did not fail again)
     local rpm=cockpit-numa-placement-${version}-1.noarch.rpm files requires
     bash packaging/rpm.sh || { echo "  make rpm failed"; return 1; }
     files=$(rpm -qlp "$rpm") || { echo "  rpm -qlp $rpm failed"; return 1; }
