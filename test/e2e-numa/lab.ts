@@ -42,9 +42,8 @@ type LabVhost = { pid: number; tid: number; comm: string; cpus: string; inProces
 /**
  * A guest's QEMU pid and its vhost workers (one per queue pair of each vhost NIC), as /proc in the lab has them: a
  * kernel thread "vhost-PID" of its own (Linux 6.1) or a thread "vhost-PID" inside QEMU's process (a vhost_task,
- * Linux 6.4 and later), found by looking in both places. One grep reads every comm file: the shell loop before it
- * forked twice per process in the emulated lab while the page polled it, the likely reason CI's vhost test on
- * Debian 12 once ran out of its 10 minutes.
+ * Linux 6.4 and later), found by looking in both places. One grep reads every comm file (the shell loop before it
+ * forked twice per process in the emulated lab while the page polled it).
  */
 export async function labVhosts(guest: string): Promise<LabVhost[]> {
     const out = await labSsh(`pid=$(cat /run/libvirt/qemu/${guest}.pid); for f in $(grep -s -l -x "vhost-$pid" /proc/[0-9]*/comm /proc/$pid/task/[0-9]*/comm); do p=\${f%/comm}; echo "$pid \${p##*/} vhost-$pid $(sed -n 's/^Cpus_allowed_list:\\s*//p' $p/status) \${p%/*}"; done; true`);
