@@ -43,9 +43,19 @@ export async function shellOpen(page, { timeout = 30000, base = COCKPIT, user = 
     const first = await page.waitForSelector(`${frameSel}, #login-user-input`, { timeout, state: "attached" });
     if (await first.getAttribute("id") === "login-user-input") {
         if (!user) throw new Error("Cockpit asks for a login and none was given");
-        await page.fill("#login-user-input", user);
-        await page.fill("#login-password-input", password);
-        await page.click("#login-button");
+        // a login refused says so on the login page: that message, not a wait for a frame that never comes (one
+        // more try when it was a time-out: an emulated lab can be slow to start a session)
+        for (let attempt = 1; ; attempt++) {
+            await page.fill("#login-user-input", user);
+            await page.fill("#login-password-input", password);
+            await page.click("#login-button");
+            const next = await page.waitForSelector(`${frameSel}, #login-error-message:not(:empty)`, { timeout, state: "attached" });
+            if (await next.getAttribute("id") !== "login-error-message") break;
+            const said = (await next.textContent())?.trim();
+            if (attempt === 2 || !/timeout|timed out/i.test(said ?? "")) throw new Error(`Cockpit refused the login of ${user}: ${said}`);
+            console.log(`login of ${user}: "${said}", trying again`);
+            await page.evaluate(() => { document.getElementById("login-error-message").textContent = "" });
+        }
     }
     const frameEl = await page.waitForSelector(frameSel, { timeout, state: "attached" });
     if (admin) await adminAccessOn(page, password, { timeout });

@@ -6,6 +6,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 RESULTS=$(mktemp -d)
 trap 'rm -rf "$RESULTS"' EXIT
+# CI ends a run after 90 minutes, summary or not: every suite gets only what is left of CHECK_BUDGET_MIN (a run cut
+# short still ends with its total, the suite that ran out counted as failed and named), and each line of the
+# summary says how long its part took
+BUDGET=$(( ${CHECK_BUDGET_MIN:-82} * 60 ))
+left() { echo $(( BUDGET - SECONDS )); }
+mins() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 # the toolchain first: a fresh Debian machine has Node.js but not the project's modules
 [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
@@ -13,29 +19,36 @@ trap 'rm -rf "$RESULTS"' EXIT
 bash packaging/tools.sh ansible-core ansible-lint || echo "Ansible did not install: the playbook tests will fail"
 
 step() { # NAME COMMAND...: a check that is one pass or one failure
-    local name=$1; shift
-    echo "=== $name"
-    if "$@"; then echo "pass 1 0 0" > "$RESULTS/$name"; echo "$name: passed"
-    else echo "pass 0 1 0" > "$RESULTS/$name"; echo "$name: FAILED"; fi
+    local name=$1 t0=$SECONDS; shift
+    echo "=== $name (at $(mins $SECONDS))"
+    if "$@"; then echo "pass 1 0 0 $((SECONDS - t0))" > "$RESULTS/$name"; echo "$name: passed"
+    else echo "pass 0 1 0 $((SECONDS - t0))" > "$RESULTS/$name"; echo "$name: FAILED"; fi
 }
 
-suite() { # NAME CONFIG-ARGS...: a vitest suite, counted test by test from its JSON report
-    local name=$1; shift
-    echo "=== $name"
-    npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$RESULTS/$name.json"
+suite() { # NAME CONFIG-ARGS...: a vitest suite, counted test by test from its JSON report, within the budget
+    local name=$1 t0=$SECONDS limit=$(( $(left) - RESERVE )); shift
+    echo "=== $name (at $(mins $SECONDS), $(mins $((limit > 0 ? limit : 0))) left for it)"
+    if [ "$limit" -lt 60 ]; then
+        echo "$name: did not run, the time budget of make check is spent"
+        echo "pass 0 1 0 0" > "$RESULTS/$name"; return
+    fi
+    timeout -k 20 "$limit" npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$RESULTS/$name.json"
+    [ $? = 124 ] && echo "$name: stopped after $(mins "$limit"), the time budget of make check; the tests not finished count as one failure"
     node -e '
         const fs = require("fs");
-        const [file, out, name] = process.argv.slice(1);
+        const [file, out, name, secs] = process.argv.slice(1);
         let p = 0, f = 1, s = 0;
         try {
             const r = JSON.parse(fs.readFileSync(file, "utf8"));
             p = r.numPassedTests; f = r.numFailedTests + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
             s = r.numPendingTests + r.numTodoTests;
         } catch { console.log(name + ": no report (the suite did not run)") }
-        fs.writeFileSync(out, `pass ${p} ${f} ${s}\n`);
+        fs.writeFileSync(out, `pass ${p} ${f} ${s} ${secs}\n`);
         console.log(`${name}: ${p} passed, ${f} failed, ${s} skipped`);
-    ' "$RESULTS/$name.json" "$RESULTS/$name" "$name"
+    ' "$RESULTS/$name.json" "$RESULTS/$name" "$name" "$((SECONDS - t0))"
 }
+# what a suite leaves for the rest: the labs' take-down and the summary (and, before the NUMA suites, their boots)
+RESERVE=120
 
 # the NUMA lab's disk images, Debian 12 and 13, build (when missing or changed) while the first suites run: mostly
 # downloads, one after the other
@@ -51,34 +64,54 @@ suite unit
 
 # the release tarball twice (the same sha256), the Debian and RPM packages from it with their linters; the NUMA
 # labs then install the .deb
-echo "=== packages"
+t0=$SECONDS
+echo "=== packages (at $(mins $SECONDS))"
 bash packaging/check.sh 2>&1 | tee "$RESULTS/packages.log"
 read -r p f < <(sed -n 's/^packages: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$RESULTS/packages.log" | tail -1)
-echo "pass ${p:-0} ${f:-1} 0" > "$RESULTS/packages"
+echo "pass ${p:-0} ${f:-1} 0 $((SECONDS - t0))" > "$RESULTS/packages"
 rm -f "$RESULTS/packages.log"
 
-echo "=== lab"
-if bash test/lab/up.sh; then
+# a lab's set-up and take-down, timed for the summary (a set-up gets only what the budget has left)
+timed() { # LABEL COMMAND...
+    local label=$1 t0=$SECONDS rc; shift
+    timeout -k 20 "$(( $(left) > 60 ? $(left) - 60 : 1 ))" "$@"; rc=$?
+    echo "$label $((SECONDS - t0))" >> "$RESULTS/times.txt"
+    return $rc
+}
+
+echo "=== lab (at $(mins $SECONDS))"
+if timed lab-up bash test/lab/up.sh; then
     suite e2e --config test/e2e/vitest.config.ts
 else
     echo "lab: FAILED to come up; the end-to-end suite did not run"
-    echo "pass 0 1 0" > "$RESULTS/e2e"
+    echo "pass 0 1 0 0" > "$RESULTS/e2e"
 fi
 if [ "${KEEP_LAB:-0}" != 1 ]; then
-    bash test/lab/down.sh || echo "lab-down reported a problem"
+    timed lab-down bash test/lab/down.sh || echo "lab-down reported a problem"
 fi
 
-echo "=== NUMA lab"
-wait "$numa_image_pid"; image_rc=$?
+echo "=== NUMA lab (at $(mins $SECONDS))"
+# (the images build in the background: waited for within the budget too)
+t0=$SECONDS
+while kill -0 "$numa_image_pid" 2>/dev/null && [ "$(left)" -gt "$RESERVE" ]; do sleep 5; done
+if kill -0 "$numa_image_pid" 2>/dev/null; then
+    echo "NUMA lab: its images were still building when the time budget ran out"; kill "$numa_image_pid"; image_rc=1
+else
+    wait "$numa_image_pid"; image_rc=$?
+fi
+echo "numa-images $((SECONDS - t0))" >> "$RESULTS/times.txt"
 cat "$NUMA_IMAGE_LOG"; rm -f "$NUMA_IMAGE_LOG"
 numa_suite() { # NAME DEBIAN SUITE: the NUMA lab of that generation up, its suite (whole or small), down again
     local name=$1
     export NUMA_LAB_DEBIAN=$2 NUMA_LAB_SUITE=$3
-    if [ "$image_rc" = 0 ] && bash test/numa-lab/up.sh; then
+    if [ "$(left)" -lt $((RESERVE + 600)) ]; then
+        echo "NUMA lab (Debian $2): not booted, $(mins "$(left)") left of the time budget of make check"
+        echo "pass 0 1 0 0" > "$RESULTS/$name"
+    elif [ "$image_rc" = 0 ] && timed "numa-$2-up" bash test/numa-lab/up.sh; then
         suite "$name" --config test/e2e-numa/vitest.config.ts
     else
         echo "NUMA lab (Debian $2): FAILED to come up; its end-to-end suite did not run"
-        echo "pass 0 1 0" > "$RESULTS/$name"
+        echo "pass 0 1 0 0" > "$RESULTS/$name"
     fi
     if [ "${KEEP_LAB:-0}" != 1 ] || [ "$3" = whole ]; then
         bash test/numa-lab/down.sh || echo "numa-lab-down reported a problem"
@@ -93,11 +126,13 @@ numa_suite e2e-numa-12 12 small
 echo "=== summary"
 passed=0 failed=0 skipped=0
 for f in "$RESULTS"/*; do
-    case "$f" in *.json) continue;; esac
-    read -r _ p fl s < "$f"
-    printf '%-12s %s passed, %s failed, %s skipped\n' "$(basename "$f")" "$p" "$fl" "$s"
+    case "$f" in *.json|*.txt) continue;; esac
+    read -r _ p fl s secs < "$f"
+    printf '%-12s %s passed, %s failed, %s skipped (%s)\n' "$(basename "$f")" "$p" "$fl" "$s" "$(mins "${secs:-0}")"
     passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
 done
+[ -f "$RESULTS/times.txt" ] && echo "set-up and take-down: $(while read -r l t; do printf '%s %s  ' "$l" "$(mins "$t")"; done < "$RESULTS/times.txt")"
+echo "make check took $(mins $SECONDS)"
 mkdir -p test-results
 echo "$passed passed, $failed failed, $skipped skipped" | tee test-results/summary.txt
 [ "$failed" -eq 0 ]

@@ -59,8 +59,7 @@ mkdir -p "$ROOT/root/.ssh" && install -m 0600 "$KEYS/id_ed25519.pub" "$ROOT/root
 chroot "$ROOT" useradd -m -s /bin/bash -G sudo,libvirt,kvm "$ADMIN_USER"
 chroot "$ROOT" useradd -m -s /bin/bash -G libvirt "$VIEWER_USER"
 printf '%s:%s\n%s:%s\n' "$ADMIN_USER" "$LAB_PASSWORD" "$VIEWER_USER" "$LAB_PASSWORD" | chroot "$ROOT" chpasswd
-mkdir -p "$ROOT/etc/cockpit"
-printf '[WebService]\nAllowUnencrypted = true\n' > "$ROOT/etc/cockpit/cockpit.conf"
+install -D -m 0644 "$NUMA_DIR/files/cockpit.conf" "$ROOT/etc/cockpit/cockpit.conf"
 chroot "$ROOT" /usr/lib/cockpit/cockpit-certificate-ensure >&2 || true
 mkdir -p "$ROOT/usr/local/share/cockpit"
 : > "$ROOT/etc/machine-id"

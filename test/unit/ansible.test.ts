@@ -36,7 +36,8 @@ describe("the exported playbook", () => {
         expect(execFileSync("ansible-playbook", ["-i", "localhost,", "--syntax-check", file], { encoding: "utf8", env: { ...process.env, ANSIBLE_NOCOLOR: "1" } })).toContain("playbook: ");
         // ansible-lint exits non-zero on any finding; its own cache goes to the temporary directory
         execFileSync("ansible-lint", ["-q", "--offline", file], { cwd: dir, encoding: "utf8", env: { ...process.env, HOME: dir, NO_COLOR: "1" } });
-    });
+    // (two Python tools: about 3 s on an idle machine, more than vitest's default 5 s while a lab runs beside them)
+    }, 120000);
 
     it("holds the guest's name once, as a variable Ansible never templates; commands are argv, never a shell", () => {
         expect(text.split(JSON.stringify(HOSTILE)).length).toBe(2);
