@@ -71,10 +71,11 @@ read -r p f < <(sed -n 's/^packages: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2
 echo "pass ${p:-0} ${f:-1} 0 $((SECONDS - t0))" > "$RESULTS/packages"
 rm -f "$RESULTS/packages.log"
 
-# a lab's set-up and take-down, timed for the summary (a set-up gets only what the budget has left)
-timed() { # LABEL COMMAND...
-    local label=$1 t0=$SECONDS rc; shift
-    timeout -k 20 "$(( $(left) > 60 ? $(left) - 60 : 1 ))" "$@"; rc=$?
+# a lab's set-up and take-down, timed for the summary
+timed() { # LABEL COMMAND...: a set-up gets what the budget has left; a take-down (LABEL *-down) always runs whole
+    local label=$1 t0=$SECONDS rc limit; shift
+    case $label in *-down) limit=600 ;; *) limit=$(( $(left) > 60 ? $(left) - 60 : 1 )) ;; esac
+    timeout -k 20 "$limit" "$@"; rc=$?
     echo "$label $((SECONDS - t0))" >> "$RESULTS/times.txt"
     return $rc
 }
@@ -114,7 +115,7 @@ numa_suite() { # NAME DEBIAN SUITE: the NUMA lab of that generation up, its suit
         echo "pass 0 1 0 0" > "$RESULTS/$name"
     fi
     if [ "${KEEP_LAB:-0}" != 1 ] || [ "$3" = whole ]; then
-        bash test/numa-lab/down.sh || echo "numa-lab-down reported a problem"
+        timed "numa-$2-down" bash test/numa-lab/down.sh || echo "numa-lab-down reported a problem"
     fi
     unset NUMA_LAB_DEBIAN NUMA_LAB_SUITE
 }
