@@ -2,15 +2,18 @@
 // visible (never while it is hidden), and at once when asked (after a libvirt event).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SpawnTimeout, hostSpawnCount } from "../host/spawn";
-import { threadsAdminSet, threadsRead } from "../host/threads";
+import { READER_TIMEOUT_MS, threadsAdminSet, threadsRead } from "../host/threads";
 import { RUN_HISTORY } from "../model/cputime";
 import { COUNTER_SAMPLES, counterSample, type CounterSample } from "../model/numastat";
+import { ReadGate } from "../model/readgate";
 import { snapshotMemoryCarry } from "../model/snapshots";
 import type { Snapshot } from "../model/threads";
 
 export const THREADS_REFRESH_MS = 3000;
 /** every how many reads the memory per node is read too (it walks each guest's address space) */
 export const MEMORY_EVERY = 5;
+/** a read still running after this is given up (its spawns, the reader and the session probe, each end in READER_TIMEOUT_MS) */
+export const READ_STUCK_MS = 2 * READER_TIMEOUT_MS + 15000;
 
 export type ThreadsError = { kind: "timeout"; seconds: number } | { kind: "failed"; message: string };
 
@@ -29,27 +32,33 @@ export interface ThreadsState {
 export function useThreads(admin: boolean | null): ThreadsState & { refresh: () => void } {
     useEffect(() => threadsAdminSet(admin), [admin]);
     const [state, setState] = useState<ThreadsState>({ snapshot: null, history: [], counters: [], error: null, refreshes: 0, spawns: 0 });
-    const running = useRef(false);
-    const again = useRef(false);
+    const gate = useRef(new ReadGate(READ_STUCK_MS));
     const alive = useRef(true);
     const reads = useRef(0);
     const last = useRef<Snapshot | null>(null);
 
     const refresh = useCallback(() => {
         // one read at a time: a refresh asked for during a read runs right after it
-        if (running.current) { again.current = true; return }
-        running.current = true;
+        const abandoned = gate.current.abandoned;
+        const id = gate.current.start(Date.now());
+        if (id === null) return;
+        if (gate.current.abandoned > abandoned && alive.current) {
+            const seconds = Math.round(READ_STUCK_MS / 1000);
+            setState(s => ({ ...s, error: { kind: "timeout", seconds }, refreshes: s.refreshes + 1 }));
+        }
         // the first read has memory, then every MEMORY_EVERY-th; the others carry the last memory over
         const memory = reads.current++ % MEMORY_EVERY === 0;
+        const failed = (e: unknown): { snapshot: null; error: ThreadsError } => ({
+            snapshot: null,
+            error: e instanceof SpawnTimeout ? { kind: "timeout", seconds: e.seconds } : { kind: "failed", message: (e as cockpit.BasicError).message || String(e) },
+        });
         threadsRead({ memory }).then(
             snapshot => ({ snapshot: (last.current = snapshotMemoryCarry(last.current, snapshot)), error: null }),
-            (e: unknown): { snapshot: null; error: ThreadsError } => ({
-                snapshot: null,
-                error: e instanceof SpawnTimeout ? { kind: "timeout", seconds: e.seconds } : { kind: "failed", message: (e as cockpit.BasicError).message || String(e) },
-            }),
-        ).then(({ snapshot, error }) => {
-            running.current = false;
-            if (!alive.current) return;
+            failed,
+        // (a fault in taking the read in is shown as its failure: nothing may leave the reads stopped for good)
+        ).catch(failed).then(({ snapshot, error }) => {
+            const { current, again } = gate.current.end(id);
+            if (!current || !alive.current) return;
             // counted now: the updater below may run after the next read (asked for meanwhile) has spawned
             const spawns = hostSpawnCount();
             setState(s => ({
@@ -58,20 +67,20 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
                 counters: snapshot && counterSample(snapshot) ? [...s.counters, counterSample(snapshot)!].slice(-COUNTER_SAMPLES) : s.counters,
                 error, refreshes: s.refreshes + 1, spawns,
             }));
-            if (again.current) { again.current = false; refresh() }
+            if (again) refresh();
         });
     }, []);
 
     useEffect(() => {
         alive.current = true;
         let timer: number | null = null;
+        // no read while the page is hidden; the interval still ticks then, so that a visibility event that never
+        // comes cannot stop the reads for good (the tick is all it costs)
+        const tick = () => { if (!cockpit.hidden) refresh() };
         const arm = () => {
             if (timer !== null) window.clearInterval(timer);
-            timer = null;
-            if (!cockpit.hidden) {
-                refresh();
-                timer = window.setInterval(refresh, THREADS_REFRESH_MS);
-            }
+            timer = window.setInterval(tick, THREADS_REFRESH_MS);
+            tick();
         };
         arm();
         cockpit.addEventListener("visibilitychange", arm);

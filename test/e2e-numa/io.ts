@@ -32,7 +32,21 @@ export async function labNics(): Promise<LabNic[]> {
 export async function expandGuest(frame: Frame, guest: string): Promise<void> {
     if (await frame.locator(`tr[data-threads-of="${guest}"] [data-testid=threads]`).count() === 0)
         await frame.click(`tr[data-guest="${guest}"] button[id^="threads"]`);
-    await frame.waitForSelector(`tr[data-threads-of="${guest}"] [data-testid=threads] tr[data-tid]`, { timeout: 300000 });
+    try {
+        await frame.waitForSelector(`tr[data-threads-of="${guest}"] [data-testid=threads] tr[data-tid]`, { timeout: 300000 });
+    } catch (e) {
+        // what the page said meanwhile: how many reads ended, and the problem it shows about them, if any
+        const said = await frame.evaluate(() => {
+            const page = document.querySelector("[data-page-status]");
+            const problem = document.querySelector("[data-testid=threads-problem]");
+            const details = document.querySelector(`[data-threads-of]`);
+            const hidden = (window as unknown as { cockpit?: { hidden?: boolean } }).cockpit?.hidden;
+            return `page loaded ${Math.round(performance.now() / 1000)} s ago, hidden to Cockpit: ${hidden}, document hidden: ${document.hidden}; ` +
+                `reads ended: ${page?.getAttribute("data-refreshes")}, spawns: ${page?.getAttribute("data-spawns")}; ` +
+                `problem shown: ${problem ? JSON.stringify(problem.textContent) : "none"}; details: ${JSON.stringify(details?.textContent?.slice(0, 300) ?? null)}`;
+        }).catch(f => `(the page could not be asked: ${String(f)})`);
+        throw new Error(`${guest}'s threads did not appear; ${said}`, { cause: e });
+    }
 }
 
 export async function ioPathCheck(frame: Frame): Promise<void> {

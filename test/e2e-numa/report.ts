@@ -6,6 +6,8 @@ import { downloadText, pageVerdicts, reportValidate } from "../e2e/report";
 import { labGuests, labNodes } from "./lab";
 
 export async function reportCheck(page: Page, frame: Frame): Promise<void> {
+    // the report holds what the page has read: wait for its read of the devices (rhel64's NIC on another node)
+    await frame.waitForSelector("tr[data-guest=rhel64][data-findings~=device-elsewhere]", { timeout: 300000, state: "attached" });
     const report = JSON.parse((await downloadText(page, frame, "download-json")).text);
     expect(reportValidate(report), JSON.stringify(reportValidate.errors)).toBe(true);
     const nodes = await labNodes();

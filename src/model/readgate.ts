@@ -1,0 +1,35 @@
+// One read at a time, and never one forever. A refresh asked for while a read runs is queued to run right after it;
+// a read still running after `stuckMs` (longer than every timeout of the spawns it is made of, so it should not
+// happen) is given up: the next refresh starts a new read, and the old one's result, if it ever comes, is ignored.
+// Seen in the Debian 12 NUMA lab: the first read, started while the login's administrative access was still being
+// set up, never ended, and the page showed no threads for as long as it stayed open.
+
+export class ReadGate {
+    private running: { id: number; since: number } | null = null;
+    private last = 0;
+    private queued = false;
+    /** how many reads were given up */
+    abandoned = 0;
+
+    constructor(private readonly stuckMs: number) {}
+
+    /** A read may start now: its id. null when one runs: this one then runs after it. */
+    start(now: number): number | null {
+        if (this.running && now - this.running.since < this.stuckMs) {
+            this.queued = true;
+            return null;
+        }
+        if (this.running) this.abandoned++;
+        this.running = { id: ++this.last, since: now };
+        return this.running.id;
+    }
+
+    /** A read ended. current: its result counts (not for a read given up); again: a refresh was asked for meanwhile. */
+    end(id: number): { current: boolean; again: boolean } {
+        if (this.running?.id !== id) return { current: false, again: false };
+        this.running = null;
+        const again = this.queued;
+        this.queued = false;
+        return { current: true, again };
+    }
+}
