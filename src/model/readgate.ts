@@ -1,8 +1,8 @@
 // One read at a time, and never one forever. A refresh asked for while a read runs is queued to run right after it;
 // a read still running after `stuckMs` (longer than every timeout of the spawns it is made of, so it should not
 // happen) is given up: the next refresh starts a new read, and the old one's result, if it ever comes, is ignored.
-// Seen in the Debian 12 NUMA lab: the first read, started while the login's administrative access was still being
-// set up, never ended, and the page showed no threads for as long as it stayed open.
+// (In the Debian 12 NUMA lab the page once showed no threads for as long as it stayed open, no read ever ended and
+// no problem was shown: a read that never ended is one way that can happen.)
 
 export class ReadGate {
     private running: { id: number; since: number } | null = null;
