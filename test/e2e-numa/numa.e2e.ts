@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserOpen, shellOpen } from "../browser.mjs";
 import { ADMIN, BASE, MEMORY_GUEST_START, VIEWER, cpusetMode, labCpuNodes, labEmulatorThreads, labGeneration, labGuests, labGuestsAdd, labMemory, labNodes, labPins, labSsh, labVhost, labVhosts, memoryAwayShown, total } from "./lab";
 import type { Frame, Page } from "playwright-core";
-import { undoFromToast } from "../e2e/page";
+import { tooltipWith, undoFromToast } from "../e2e/page";
 import { expandGuest, hugePagesCheck, ioPathCheck } from "./io";
 import { moveMemoryCleanup, moveRefusedBound, moveRefusedNoRoom } from "./memory";
 import { playbookArticleCheck, playbookExport } from "./ansible";
@@ -92,9 +92,7 @@ describe("the article's host", () => {
         }
         expect(await frame.getAttribute("tr[data-guest=memory-away] td[data-memory]", "data-memory")).toBe("3");
         // rhel64's verdict names nodes 0, 1 and 2
-        await frame.hover(`tr[data-guest=rhel64] td[data-label=Verdict] .pf-v6-c-label`);
-        const tip = await frame.waitForSelector(".pf-v6-c-tooltip", { timeout: 10000 });
-        expect(await tip.textContent()).toContain("nodes 0, 1, 2");
+        await tooltipWith(frame, "tr[data-guest=rhel64] td[data-label=Verdict] .pf-v6-c-label", "nodes 0, 1, 2");
     });
 
     both("downloads a report that validates against the schema, with the page's verdicts and the lab's nodes and guests", async () => {
@@ -245,8 +243,7 @@ describe("the article's host", () => {
             await frame.click("[data-testid=refresh]");
             await frame.waitForSelector("tr[data-guest=aligned][data-verdict=shares-cpus]", { timeout: 300000 });
             step("shares-cpus shown");
-            await frame.hover("tr[data-guest=aligned] td[data-label=Verdict] .pf-v6-c-label");
-            expect(await (await frame.waitForSelector(".pf-v6-c-tooltip", { timeout: 10000 })).textContent()).toContain("wide");
+            await tooltipWith(frame, "tr[data-guest=aligned] td[data-label=Verdict] .pf-v6-c-label", "wide");
             await frame.waitForSelector("tr[data-guest=place-big]", { timeout: 300000 });
 
             step("new guests listed");

@@ -8,6 +8,7 @@ import path from "node:path";
 import { browserOpen, shellOpen } from "../browser.mjs";
 import type { PolicyKind } from "../../src/model/policy";
 import { guestStates, virsh, waitFor } from "./host";
+import { tooltipWith } from "./page";
 import type { Frame, Page } from "playwright-core";
 
 type Browser = { page: Page; errors: string[]; close(): Promise<void> };
@@ -126,9 +127,8 @@ describe("contention", () => {
         expect(Math.max(...shown.values())).toBeGreaterThan(1); // the lab's guests crowd CPU 1
         expect(await frame.locator("[data-testid=legend-contended]").count()).toBe(1);
         // and the verdict says with whom
-        await frame.hover("tr[data-guest=demo-aligned] td[data-label=Verdict] .pf-v6-c-label");
-        const tip = await frame.waitForSelector(".pf-v6-c-tooltip", { timeout: 10000 });
-        expect(await tip.textContent()).toContain("pinned to CPU 1, and so are vCPUs of demo-emulator-elsewhere, demo-emulator-unpinned, demo-iothread");
+        await tooltipWith(frame, "tr[data-guest=demo-aligned] td[data-label=Verdict] .pf-v6-c-label",
+                          "pinned to CPU 1, and so are vCPUs of demo-emulator-elsewhere, demo-emulator-unpinned, demo-iothread");
     });
 });
 

@@ -33,3 +33,17 @@ export async function undoFromToast(f: Frame, timeout = 30000): Promise<void> {
     await f.waitForSelector("[data-testid=undo-dialog] [data-testid=undo-close]:has-text('Close')", { timeout });
     await f.click("[data-testid=undo-close]");
 }
+
+/** Hovers a trigger and returns the tooltip that then shows `text` (another one still fading out, such as a host
+ *  map node's, is not taken for it); fails saying which tooltips showed instead. */
+export async function tooltipWith(f: Frame, trigger: string, text: string, timeout = 10000): Promise<string> {
+    await f.hover(trigger);
+    const tip = f.locator(".pf-v6-c-tooltip", { hasText: text });
+    try {
+        await tip.first().waitFor({ timeout });
+    } catch {
+        const shown = await f.locator(".pf-v6-c-tooltip").allTextContents();
+        throw new Error(`no tooltip with "${text}" after hovering ${trigger}; shown: ${JSON.stringify(shown)}`);
+    }
+    return (await tip.first().textContent()) ?? "";
+}
