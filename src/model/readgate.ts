@@ -8,20 +8,19 @@ export class ReadGate {
     private running: { id: number; since: number } | null = null;
     private last = 0;
     private queued = false;
-    /** how many reads were given up */
-    abandoned = 0;
 
     constructor(private readonly stuckMs: number) {}
 
-    /** A read may start now: its id. null when one runs: this one then runs after it. */
-    start(now: number): number | null {
+    /** A read may start now: its id, and whether a read still running was given up for it. null when one runs:
+     *  this one then runs after it. */
+    start(now: number): { id: number; gaveUp: boolean } | null {
         if (this.running && now - this.running.since < this.stuckMs) {
             this.queued = true;
             return null;
         }
-        if (this.running) this.abandoned++;
+        const gaveUp = this.running !== null;
         this.running = { id: ++this.last, since: now };
-        return this.running.id;
+        return { id: this.running.id, gaveUp };
     }
 
     /** A read ended. current: its result counts (not for a read given up); again: a refresh was asked for meanwhile. */

@@ -39,10 +39,10 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
 
     const refresh = useCallback(() => {
         // one read at a time: a refresh asked for during a read runs right after it
-        const abandoned = gate.current.abandoned;
-        const id = gate.current.start(Date.now());
-        if (id === null) return;
-        if (gate.current.abandoned > abandoned && alive.current) {
+        const started = gate.current.start(Date.now());
+        if (started === null) return;
+        const { id } = started;
+        if (started.gaveUp && alive.current) {
             const seconds = Math.round(READ_STUCK_MS / 1000);
             setState(s => ({ ...s, error: { kind: "timeout", seconds }, refreshes: s.refreshes + 1 }));
         }
