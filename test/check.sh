@@ -25,12 +25,14 @@ step() { # NAME COMMAND...: a check that is one pass or one failure
     else echo "pass 0 1 0 $((SECONDS - t0))" > "$RESULTS/$name"; echo "$name: FAILED"; fi
 }
 
+unrun() { echo "pass 0 1 0 0" > "$RESULTS/$1"; } # NAME: a suite that did not run, one failure
+
 suite() { # NAME CONFIG-ARGS...: a vitest suite, counted test by test from its JSON report, within the budget
     local name=$1 t0=$SECONDS limit=$(( $(left) - RESERVE )); shift
     echo "=== $name (at $(mins $SECONDS), $(mins $((limit > 0 ? limit : 0))) left for it)"
     if [ "$limit" -lt 60 ]; then
         echo "$name: did not run, the time budget of make check is spent"
-        echo "pass 0 1 0 0" > "$RESULTS/$name"; return
+        unrun "$name"; return
     fi
     timeout -k 20 "$limit" npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$RESULTS/$name.json"
     [ $? = 124 ] && echo "$name: stopped after $(mins "$limit"), the time budget of make check; the tests not finished count as one failure"
@@ -71,24 +73,26 @@ read -r p f < <(sed -n 's/^packages: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2
 echo "pass ${p:-0} ${f:-1} 0 $((SECONDS - t0))" > "$RESULTS/packages"
 rm -f "$RESULTS/packages.log"
 
-# a lab's set-up and take-down, timed for the summary
-timed() { # LABEL COMMAND...: a set-up gets what the budget has left; a take-down (LABEL *-down) always runs whole
-    local label=$1 t0=$SECONDS rc limit; shift
-    case $label in *-down) limit=600 ;; *) limit=$(( $(left) > 60 ? $(left) - 60 : 1 )) ;; esac
+# a lab's set-up and take-down, timed for the summary: a set-up gets what the budget has left (setup_limit), a
+# take-down always runs whole (DOWN_LIMIT), so that a run out of time leaves no lab behind
+setup_limit() { echo $(( $(left) > 60 ? $(left) - 60 : 1 )); }
+DOWN_LIMIT=600
+timed() { # LABEL SECONDS COMMAND...
+    local label=$1 limit=$2 t0=$SECONDS rc; shift 2
     timeout -k 20 "$limit" "$@"; rc=$?
     echo "$label $((SECONDS - t0))" >> "$RESULTS/times.txt"
     return $rc
 }
 
 echo "=== lab (at $(mins $SECONDS))"
-if timed lab-up bash test/lab/up.sh; then
+if timed lab-up "$(setup_limit)" bash test/lab/up.sh; then
     suite e2e --config test/e2e/vitest.config.ts
 else
     echo "lab: FAILED to come up; the end-to-end suite did not run"
-    echo "pass 0 1 0 0" > "$RESULTS/e2e"
+    unrun e2e
 fi
 if [ "${KEEP_LAB:-0}" != 1 ]; then
-    timed lab-down bash test/lab/down.sh || echo "lab-down reported a problem"
+    timed lab-down "$DOWN_LIMIT" bash test/lab/down.sh || echo "lab-down reported a problem"
 fi
 
 echo "=== NUMA lab (at $(mins $SECONDS))"
@@ -107,15 +111,15 @@ numa_suite() { # NAME DEBIAN SUITE: the NUMA lab of that generation up, its suit
     export NUMA_LAB_DEBIAN=$2 NUMA_LAB_SUITE=$3
     if [ "$(left)" -lt $((RESERVE + 600)) ]; then
         echo "NUMA lab (Debian $2): not booted, $(mins "$(left)") left of the time budget of make check"
-        echo "pass 0 1 0 0" > "$RESULTS/$name"
-    elif [ "$image_rc" = 0 ] && timed "numa-$2-up" bash test/numa-lab/up.sh; then
+        unrun "$name"
+    elif [ "$image_rc" = 0 ] && timed "numa-$2-up" "$(setup_limit)" bash test/numa-lab/up.sh; then
         suite "$name" --config test/e2e-numa/vitest.config.ts
     else
         echo "NUMA lab (Debian $2): FAILED to come up; its end-to-end suite did not run"
-        echo "pass 0 1 0 0" > "$RESULTS/$name"
+        unrun "$name"
     fi
     if [ "${KEEP_LAB:-0}" != 1 ] || [ "$3" = whole ]; then
-        timed "numa-$2-down" bash test/numa-lab/down.sh || echo "numa-lab-down reported a problem"
+        timed "numa-$2-down" "$DOWN_LIMIT" bash test/numa-lab/down.sh || echo "numa-lab-down reported a problem"
     fi
     unset NUMA_LAB_DEBIAN NUMA_LAB_SUITE
 }
