@@ -44,6 +44,12 @@ suite() { # NAME CONFIG-ARGS...: a vitest suite, counted test by test from its J
             const r = JSON.parse(fs.readFileSync(file, "utf8"));
             p = r.numPassedTests; f = r.numFailedTests + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
             s = r.numPendingTests + r.numTodoTests;
+            // the names of the failed tests and the first line of why, for the summary (CI shows only the end of the log)
+            const failed = r.testResults.flatMap(file => file.assertionResults.filter(t => t.status === "failed").map(t =>
+                `${name}: FAILED ${t.fullName}: ${String(t.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300)}`));
+            if (!r.numFailedTests) failed.push(...r.testResults.filter(file => file.status === "failed" && file.message)
+                .map(file => `${name}: FAILED ${file.name}: ${file.message.split("\n")[0].slice(0, 300)}`));
+            if (failed.length) fs.writeFileSync(out + ".failed", failed.join("\n") + "\n");
         } catch { console.log(name + ": no report (the suite did not run)") }
         fs.writeFileSync(out, `pass ${p} ${f} ${s} ${secs}\n`);
         console.log(`${name}: ${p} passed, ${f} failed, ${s} skipped`);
@@ -131,11 +137,12 @@ numa_suite e2e-numa-12 12 small
 echo "=== summary"
 passed=0 failed=0 skipped=0
 for f in "$RESULTS"/*; do
-    case "$f" in *.json|*.txt) continue;; esac
+    case "$f" in *.json|*.txt|*.failed) continue;; esac
     read -r _ p fl s secs < "$f"
     printf '%-12s %s passed, %s failed, %s skipped (%s)\n' "$(basename "$f")" "$p" "$fl" "$s" "$(mins "${secs:-0}")"
     passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
 done
+cat "$RESULTS"/*.failed 2>/dev/null
 [ -f "$RESULTS/times.txt" ] && echo "set-up and take-down: $(while read -r l t; do printf '%s %s  ' "$l" "$(mins "$t")"; done < "$RESULTS/times.txt")"
 echo "make check took $(mins $SECONDS)"
 mkdir -p test-results

@@ -1,5 +1,6 @@
 // Live thread truth: the /proc snapshot, read by one spawn per refresh, every few seconds while the page is
-// visible (never while it is hidden), and at once when asked (after a libvirt event).
+// visible (never while it is hidden; less often when reads are slow: model/readgate.ts), and at once when asked
+// (after a libvirt event).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SpawnTimeout, hostSpawnCount } from "../host/spawn";
 import { READER_TIMEOUT_MS, threadsAdminSet, threadsRead } from "../host/threads";
@@ -37,9 +38,10 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
     const reads = useRef(0);
     const last = useRef<Snapshot | null>(null);
 
-    const refresh = useCallback(() => {
+    // paced: the periodic tick, which waits while the host rests after a slow read
+    const read = useCallback((paced: boolean) => {
         // one read at a time: a refresh asked for during a read runs right after it
-        const started = gate.current.start(Date.now());
+        const started = gate.current.start(Date.now(), paced);
         if (started === null) return;
         const { id } = started;
         if (started.gaveUp && alive.current) {
@@ -57,7 +59,7 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
             failed,
         // (a fault in taking the read in is shown as its failure: nothing may leave the reads stopped for good)
         ).catch(failed).then(({ snapshot, error }) => {
-            const { current, again } = gate.current.end(id);
+            const { current, again } = gate.current.end(id, Date.now());
             if (!current || !alive.current) return;
             // counted now: the updater below may run after the next read (asked for meanwhile) has spawned
             const spawns = hostSpawnCount();
@@ -67,16 +69,17 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
                 counters: snapshot && counterSample(snapshot) ? [...s.counters, counterSample(snapshot)!].slice(-COUNTER_SAMPLES) : s.counters,
                 error, refreshes: s.refreshes + 1, spawns,
             }));
-            if (again) refresh();
+            if (again) read(false);
         });
     }, []);
+    const refresh = useCallback(() => read(false), [read]);
 
     useEffect(() => {
         alive.current = true;
         let timer: number | null = null;
         // no read while the page is hidden; the interval still ticks then, so that a visibility event that never
         // comes cannot stop the reads for good (the tick is all it costs)
-        const tick = () => { if (!cockpit.hidden) refresh() };
+        const tick = () => { if (!cockpit.hidden) read(true) };
         const arm = () => {
             if (timer !== null) window.clearInterval(timer);
             timer = window.setInterval(tick, THREADS_REFRESH_MS);
@@ -89,7 +92,7 @@ export function useThreads(admin: boolean | null): ThreadsState & { refresh: () 
             cockpit.removeEventListener("visibilitychange", arm);
             if (timer !== null) window.clearInterval(timer);
         };
-    }, [refresh]);
+    }, [read]);
 
     return { ...state, refresh };
 }
