@@ -22,10 +22,16 @@ LAB_PASSWORD=numalab
 
 log() { printf 'numa-lab: %s\n' "$*" >&2; }
 
+# one ssh connection shared by every command (a new one costs 5 to 30 s of key exchange and login under emulation,
+# a command over the shared one a fraction of a second): its master leaves by itself a minute after the last
+# command, or with the lab (lab_ssh_close)
 SSH_OPTS=(-i "$KEYS/id_ed25519" -p "$SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=30 -o ServerAliveInterval=15 -o BatchMode=yes)
+          -o LogLevel=ERROR -o ConnectTimeout=30 -o ServerAliveInterval=15 -o BatchMode=yes
+          -o ControlMaster=auto -o ControlPath="$RUN/ssh-%C" -o ControlPersist=60)
 # run a fixed command inside the lab, as root
 lab_ssh() { ssh "${SSH_OPTS[@]}" root@127.0.0.1 "$@"; }
+# the shared connection's master asked to leave (through its socket; nothing if none runs)
+lab_ssh_close() { ssh "${SSH_OPTS[@]}" -O exit root@127.0.0.1 >/dev/null 2>&1 || true; }
 
 # the recipe: everything the image is built from; a change rebuilds it
 recipe_hash() {

@@ -7,6 +7,7 @@ pid=$(qemu_pid) || { log "not running"; rm -f "$RUN/qemu.pid"; exit 0; }
 running() { [ -e "/proc/$pid" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; }
 log "powering off (pid $pid)"
 lab_ssh 'systemctl poweroff' >/dev/null 2>&1 || true
+lab_ssh_close
 for i in $(seq 60); do running || break; sleep 1; done
 if running && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = qemu-system-x86 ]; then
     log "no clean power-off in 60 s: stopping pid $pid"

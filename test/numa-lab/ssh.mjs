@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const CACHE = process.env.NUMA_LAB_CACHE ?? "/var/cache/numa-placement-lab";
+const RUN = process.env.NUMA_LAB_RUN ?? "/run/numa-placement-numa-lab";
 export const BASE = `http://127.0.0.1:${process.env.NUMA_LAB_COCKPIT_PORT ?? "9091"}`;
 export const ADMIN = { user: "admin", password: "numalab" };
 
@@ -18,10 +19,13 @@ export async function labSsh(command) {
         try {
             const { stdout } = await run("ssh", ["-i", `${CACHE}/id_ed25519`, "-p", process.env.NUMA_LAB_SSH_PORT ?? "2222",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=30", "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024, timeout: SSH_TIMEOUT_MS, killSignal: "SIGKILL" });
+                "-o", "ConnectTimeout=30",
+                // one connection shared by every command, as test/numa-lab/common.sh does: a new one costs 5 to 30 s here
+                "-o", "ControlMaster=auto", "-o", `ControlPath=${RUN}/ssh-%C`, "-o", "ControlPersist=60",
+                "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024, timeout: SSH_TIMEOUT_MS, killSignal: "SIGKILL" });
             return stdout;
         } catch (e) {
-            if (attempt < 3 && e.code === 255 && /banner exchange|timed out|Connection reset/i.test(e.stderr ?? "")) continue;
+            if (attempt < 3 && e.code === 255 && /banner exchange|timed out|Connection reset|Session open refused/i.test(e.stderr ?? "")) continue;
             throw e;
         }
     }
