@@ -2,7 +2,7 @@
 // a change or a libvirt event) is queued to run right after it; the periodic tick is paced instead: after a read
 // that took T, ticks start none for T * (1 - busyShare) / busyShare, so that the reads keep the host busy at most
 // busyShare of the time however slow they get (a loaded or emulated host: in the NUMA lab a read takes seconds,
-// and back to back they kept the lab's CPUs busy and every command inside it ten times slower). A read still running
+// and back to back they kept the lab's CPUs busy and every command inside it several times slower). A read still running
 // after `stuckMs` (longer than every timeout of the spawns it is made of, so it should not happen) is given up:
 // the next refresh starts a new read, and the old one's result, if it ever comes, is ignored.
 // (In the Debian 12 NUMA lab the page once showed no threads for as long as it stayed open, no read ever ended and
