@@ -112,16 +112,38 @@ else
 fi
 echo "numa-images $((SECONDS - t0))" >> "$RESULTS/times.txt"
 cat "$NUMA_IMAGE_LOG"; rm -f "$NUMA_IMAGE_LOG"
+numa_up() { # DEBIAN: the NUMA lab up. Its output goes to a file, shown after (a pipe would wait for the shared ssh
+    # connection's master, which outlives the script and keeps what it was started with); its last lines say why it failed
+    local rc
+    timed "numa-$1-up" "$(setup_limit)" bash test/numa-lab/up.sh > "$RESULTS/numa-up.log" 2>&1; rc=$?
+    cat "$RESULTS/numa-up.log"
+    [ $rc = 0 ] || why="exit $rc: $(tail -n 3 "$RESULTS/numa-up.log" | tr '\n\t' '  ' | cut -c1-400)"
+    return $rc
+}
+numa_up_again() { # DEBIAN: a lab that failed to come up (an emulated machine on a loaded host) taken down and
+    # tried once more, when the budget allows; the summary says so
+    echo "NUMA lab (Debian $1): FAILED to come up ($why)"
+    timed "numa-$1-down" "$DOWN_LIMIT" bash test/numa-lab/down.sh
+    if [ "$(left)" -lt $((RESERVE + 600)) ]; then why="$why; not tried again, too little time left"; return 1; fi
+    echo "NUMA lab (Debian $1): taken down, trying once more"
+    echo "numa-$1-up: failed once and was tried again: $why" >> "$RESULTS/notes.txt"
+    numa_up "$1"
+}
 numa_suite() { # NAME DEBIAN SUITE: the NUMA lab of that generation up, its suite (whole or small), down again
-    local name=$1
+    local name=$1 why=
     export NUMA_LAB_DEBIAN=$2 NUMA_LAB_SUITE=$3
     if [ "$(left)" -lt $((RESERVE + 600)) ]; then
         echo "NUMA lab (Debian $2): not booted, $(mins "$(left)") left of the time budget of make check"
         unrun "$name"
-    elif [ "$image_rc" = 0 ] && timed "numa-$2-up" "$(setup_limit)" bash test/numa-lab/up.sh; then
+    elif [ "$image_rc" != 0 ]; then
+        echo "NUMA lab (Debian $2): its image did not build (its log is above); its end-to-end suite did not run"
+        echo "$name: FAILED the NUMA lab's image did not build" > "$RESULTS/$name.failed"
+        unrun "$name"
+    elif numa_up "$2" || numa_up_again "$2"; then
         suite "$name" --config test/e2e-numa/vitest.config.ts
     else
         echo "NUMA lab (Debian $2): FAILED to come up; its end-to-end suite did not run"
+        echo "$name: FAILED the NUMA lab (Debian $2) did not come up: $why" > "$RESULTS/$name.failed"
         unrun "$name"
     fi
     if [ "${KEEP_LAB:-0}" != 1 ] || [ "$3" = whole ]; then
@@ -137,12 +159,12 @@ numa_suite e2e-numa-12 12 small
 echo "=== summary"
 passed=0 failed=0 skipped=0
 for f in "$RESULTS"/*; do
-    case "$f" in *.json|*.txt|*.failed) continue;; esac
+    case "$f" in *.json|*.txt|*.failed|*.log) continue;; esac
     read -r _ p fl s secs < "$f"
     printf '%-12s %s passed, %s failed, %s skipped (%s)\n' "$(basename "$f")" "$p" "$fl" "$s" "$(mins "${secs:-0}")"
     passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
 done
-cat "$RESULTS"/*.failed 2>/dev/null
+cat "$RESULTS"/*.failed "$RESULTS/notes.txt" 2>/dev/null
 [ -f "$RESULTS/times.txt" ] && echo "set-up and take-down: $(while read -r l t; do printf '%s %s  ' "$l" "$(mins "$t")"; done < "$RESULTS/times.txt")"
 echo "make check took $(mins $SECONDS)"
 mkdir -p test-results

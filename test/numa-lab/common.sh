@@ -24,9 +24,10 @@ log() { printf 'numa-lab: %s\n' "$*" >&2; }
 
 # one ssh connection shared by every command (a new one costs 5 to 30 s of key exchange and login under emulation,
 # a command over the shared one a fraction of a second): its master leaves by itself a minute after the last
-# command, or with the lab (lab_ssh_close)
+# command, or with the lab (lab_ssh_close). It gives the lab 2 minutes to answer (15 s x 8) before it counts the
+# connection lost, and every command on it with it: the emulated lab stalls while its guests start.
 SSH_OPTS=(-i "$KEYS/id_ed25519" -p "$SSH_PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=30 -o ServerAliveInterval=15 -o BatchMode=yes
+          -o LogLevel=ERROR -o ConnectTimeout=30 -o ServerAliveInterval=15 -o ServerAliveCountMax=8 -o BatchMode=yes
           -o ControlMaster=auto -o ControlPath="$RUN/ssh-%C" -o ControlPersist=60)
 # run a fixed command inside the lab, as root
 lab_ssh() { ssh "${SSH_OPTS[@]}" root@127.0.0.1 "$@"; }
