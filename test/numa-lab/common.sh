@@ -20,7 +20,9 @@ ADMIN_USER=admin
 VIEWER_USER=viewer
 LAB_PASSWORD=numalab
 
-log() { printf 'numa-lab: %s\n' "$*" >&2; }
+# (the last message names the step a failure happened in: up.sh says it)
+log() { LAST_LOG=$*; printf 'numa-lab: %s\n' "$*" >&2; }
+LAST_LOG="starting"
 
 # one ssh connection shared by every command (a new one costs 5 to 30 s of key exchange and login under emulation,
 # a command over the shared one a fraction of a second): its master leaves by itself a minute after the last
@@ -31,6 +33,8 @@ SSH_OPTS=(-i "$KEYS/id_ed25519" -p "$SSH_PORT" -o StrictHostKeyChecking=no -o Us
           -o ControlMaster=auto -o ControlPath="$RUN/ssh-%C" -o ControlPersist=60)
 # run a fixed command inside the lab, as root
 lab_ssh() { ssh "${SSH_OPTS[@]}" root@127.0.0.1 "$@"; }
+# the same on a connection of its own (-S none: neither uses nor opens the shared one)
+lab_ssh_alone() { ssh "${SSH_OPTS[@]}" -S none root@127.0.0.1 "$@"; }
 # the shared connection's master asked to leave (through its socket; nothing if none runs)
 lab_ssh_close() { ssh "${SSH_OPTS[@]}" -O exit root@127.0.0.1 >/dev/null 2>&1 || true; }
 

@@ -4,10 +4,18 @@
 #   NUMA_LAB_DEBIAN=12 (the default: Linux 6.1, libvirt 9.0, Cockpit 287) or 13 (Linux 6.12, libvirt 11.3, Cockpit 337)
 #   NUMA_LAB_NO_CPUSET=1: libvirt without its cpuset controller, so a live emulatorpin leaves vhost behind
 #   NUMA_LAB_IMAGE_ONLY=1: only build the image when needed (make check does it while other suites run)
-set -euo pipefail
+set -Eeuo pipefail
 source "$(dirname "$0")/common.sh"
 [ "$(id -u)" = 0 ] || { log "run as root"; exit 1; }
 mkdir -p "$RUN"
+# a step that fails says which, last (make check's summary quotes the last lines), after the lab's console's last
+# lines (what the lab itself said, e.g. a boot that stopped). (-E: also for a command inside a function)
+failed() {
+    local step=$LAST_LOG
+    if [ -s "$RUN/serial.log" ]; then log "the lab's console, its last lines:"; tail -n 12 "$RUN/serial.log" | cat -v >&2; fi
+    log "FAILED (exit $1) at \"$step\": $2"
+}
+trap 'failed $? "$BASH_COMMAND"' ERR
 
 missing=()
 for p in qemu-system-x86 openssh-client e2fsprogs debootstrap; do
@@ -55,7 +63,9 @@ if ! qemu_pid >/dev/null; then
 fi
 
 log "waiting for ssh"
-for i in $(seq 180); do lab_ssh true 2>/dev/null && break; sleep 1; done
+# (each try on a connection of its own, not the shared one: a master set up while the lab still boots could hang
+# with it; the first command after opens the shared one)
+for i in $(seq 180); do lab_ssh_alone true 2>/dev/null && break; sleep 1; done
 lab_ssh true
 log "waiting for libvirt (CPUs online, kvm_amd loaded)"
 # (under TCG its first start, which probes QEMU, has taken from under a minute to over two: up to 5 minutes,
