@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: installs cockpit-machines (the peer), brings the lab up with it, runs bench/run.mjs (loads, counts,
-# the audit, Align all), bench/memory.mjs, the soak when BENCH_SOAK_MINUTES is set, bench/memory-move.mjs in the
+# the audit, Align all), bench/preload.mjs (the shell's preloaded pages), bench/memory.mjs, the soak when BENCH_SOAK_MINUTES is set, bench/memory-move.mjs in the
 # NUMA lab when BENCH_NUMA=1 (booting that lab takes longer than the rest of the budget: its last result stays in
 # bench/memory-move.json), and writes bench/results.md from all of it (bench/report.mjs). Removes the benchmark's
 # guests; the labs stay as they were found (up or down).
@@ -34,6 +34,8 @@ cleanup() {
 }
 trap cleanup EXIT
 step run node bench/run.mjs
+# what the shell's preloaded pages (Overview, Services) cost a fresh load, the same for any page
+step preload node bench/preload.mjs
 # what memory truth costs (issue 15): one 2 GiB guest, and the reader over 30 more running guests
 step memory eval 'node bench/memory.mjs | tee bench/memory.json'
 # the soak last on the local lab, outside the budget: its bench/soak.json is written every minute

@@ -1,10 +1,10 @@
 // bench/results.md, generated (never edited by hand) from what make bench wrote: results.json (loads, counts, the
-// audit, Align all), planner.json, memory.json, memory-move.json and, when a soak ran, soak.json.
+// audit, Align all), preload.json, planner.json, memory.json, memory-move.json and, when a soak ran, soak.json.
 import fs from "node:fs";
 
 const read = f => fs.existsSync(`bench/${f}`) ? JSON.parse(fs.readFileSync(`bench/${f}`, "utf8")) : null;
 const r = read("results.json");
-const timing = read("timing.json"), planner = read("planner.json"), memory = read("memory.json"), move = read("memory-move.json"), soak = read("soak.json");
+const timing = read("timing.json"), preload = read("preload.json"), planner = read("planner.json"), memory = read("memory.json"), move = read("memory-move.json"), soak = read("soak.json");
 const m = s => s && Number.isFinite(s.median) ? `${s.median} (${s.q1}–${s.q3})` : "—";
 const ratio = (a, b) => a && b ? (a.median / b.median).toFixed(2) : "—";
 const label = x => `${x.guests.running} running (${x.guests.benchRunning} bench, ${x.guests.running - x.guests.benchRunning} demo), ${x.guests.listed} listed`;
@@ -40,6 +40,24 @@ p("", "## Where a fresh load's time goes", "",
   "run in the same renderer. From that message until ready it is the page's own: its reads and its rendering. Medians of each repetition's two parts, ms.", "");
 table(["shell, then this page's files", "this page's own", "shell, then cockpit-machines' files", "cockpit-machines' own", "own / own"],
       x => [m(x.page.ownStart), m(x.page.own), m(x.machines.ownStart), m(x.machines.own), ratio(x.page.own, x.machines.own)]);
+if (preload) {
+    const g = preload.guests;
+    p("", "## What the shell's preloaded pages cost", "",
+      `\`bench/preload.mjs\` (${preload.date.slice(0, 10)}, commit ${preload.commit?.slice(0, 10) ?? "?"}, ` +
+      `${preload.machine ? `${preload.machine.cpus} CPUs (${preload.machine.model}), kernel ${preload.machine.kernel}, ` : ""}guests ${preload.accel === "kvm" ? "KVM" : "TCG"}; ` +
+      `${g.running} running (${g.benchRunning} bench, ${g.running - g.benchRunning} demo), ${g.listed} listed): both pages loaded as above, ` +
+      "with the shell as installed and with the System package's preloaded pages (Overview, Services) turned off by a manifest override " +
+      `(\`${preload.override}\`: \`{"preload": null}\`, cockpit-ws restarted), in alternating blocks, ${preload.reps} loads of each page per row. ` +
+      "The preloaded pages run their scripts on the renderer's main thread, which every frame shares and through which every message a frame " +
+      "sends passes on its way to the websocket: no page can send its first message before they have run. " +
+      "A run of its own, on its own day: compare its two rows with each other, not with the tables above.", "",
+      "| the shell | this page, fresh | its first message | its own | cockpit-machines, fresh | its first message | its own | page / machines |",
+      "|---|---|---|---|---|---|---|---|",
+      ...[["on", "as installed"], ["off", "preloads off"]].map(([k, name]) => {
+          const x = preload[k];
+          return `| ${name} | ${m(x.page.ready)} | ${m(x.page.ownStart)} | ${m(x.page.own)} | ${m(x.machines.ready)} | ${m(x.machines.ownStart)} | ${m(x.machines.own)} | ${ratio(x.page.ready, x.machines.ready)} |`;
+      }));
+}
 p("", "## Counted on the websocket (fresh load, median)", "");
 table(["this page: frames", "bytes", "D-Bus calls", "spawns", "cockpit-machines: frames", "bytes", "D-Bus calls", "spawns"],
       x => [x.page.ws.frames, x.page.ws.bytes, x.page.ws.dbusCalls, x.page.ws.spawns, x.machines.ws.frames, x.machines.ws.bytes, x.machines.ws.dbusCalls, x.machines.ws.spawns]);
@@ -56,7 +74,7 @@ p("", "## Align all", "",
 table(["this page", "virsh, one per command", "virsh, one session", "failures (page / loop / session, of checked)"],
       ({ align: a }) => [m(a.page), m(a.loop), m(a.session), `${a.page.failures} / ${a.loop.failures} / ${a.session.failures} of ${a.page.checked}`]);
 if (timing) p("", `The whole \`make bench\` took ${Math.round(timing.total / 60)} minutes (bench/run.mjs ${Math.round(timing.run / 60)}, ` +
-              `bench/memory.mjs ${Math.round(timing.memory / 60)}${timing.memoryMove ? `, bench/memory-move.mjs ${Math.round(timing.memoryMove / 60)}` : ""}` +
+              `${timing.preload ? `bench/preload.mjs ${Math.round(timing.preload / 60)}, ` : ""}bench/memory.mjs ${Math.round(timing.memory / 60)}${timing.memoryMove ? `, bench/memory-move.mjs ${Math.round(timing.memoryMove / 60)}` : ""}` +
               `${timing.soak ? `; the soak's ${Math.round(timing.soak / 60)} minutes not counted` : ""}).`);
 p("", `Bundle: ${r.bundle.pageGzKiB} KiB gzipped (JS and CSS); cockpit-machines ${r.bundle.machinesGzKiB} KiB.`);
 
