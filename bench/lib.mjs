@@ -1,5 +1,5 @@
 // make bench's shared pieces: virsh, the benchmark's guests, statistics, and the machine's other CPU load.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +10,13 @@ export const virsh = (...a) => run("virsh", ["-q", "-c", "qemu:///system", ...a]
 export const log = (...a) => console.log("bench:", ...a);
 export const sleep = ms => new Promise(r => setTimeout(r, ms));
 export const SHUTOFF = 3;
+/** a command's output, trimmed, or null when it fails (versions of the parts a run used) */
+export const version = cmd => { try { return execFileSync(cmd[0], cmd.slice(1), { encoding: "utf8" }).trim() } catch { return null } };
+/** what every bench/*.json says of its run: when, which commit, on what machine, with which guests' accelerator */
+export const runInfo = () => ({
+    date: new Date().toISOString(), commit: version(["git", "rev-parse", "HEAD"]), accel: GUEST_TYPE === "kvm" ? "kvm" : "tcg",
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release() },
+});
 export const benchName = i => `bench-${String(i).padStart(2, "0")}`;
 /** the domain type of every bench guest: KVM where this machine has /dev/kvm (it may lose it between two runs), else TCG ("qemu") */
 export const GUEST_TYPE = fs.existsSync("/dev/kvm") ? "kvm" : "qemu";

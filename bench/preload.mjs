@@ -8,11 +8,9 @@
 // the difference is the shell's, the same for any page. Writes bench/preload.json.
 // Leaves the host as found: it does not run when that override file exists already, and removes its own.
 //   BENCH_PRELOAD_REPS=8 (kept loads of each page per condition, in two blocks, each after a warm-up load)
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import { browserLaunch, loadTimed } from "./load.mjs";
-import { GUEST_TYPE, guestCounts, guestsRemove, guestsReset, guestsSet, log, run, settle, stats } from "./lib.mjs";
+import { guestCounts, guestsRemove, guestsReset, guestsSet, log, run, runInfo, settle, stats } from "./lib.mjs";
 
 const REPS = Number(process.env.BENCH_PRELOAD_REPS ?? 8);
 const OVERRIDE = "/etc/cockpit/systemd.override.json";
@@ -63,10 +61,8 @@ try {
 }
 
 const of = xs => ({ ready: stats(xs.map(x => x.ready)), ownStart: stats(xs.map(x => x.ownStart)), own: stats(xs.map(x => x.ready - x.ownStart)) });
-const version = cmd => { try { return execFileSync(cmd[0], cmd.slice(1), { encoding: "utf8" }).trim() } catch { return null } };
 fs.writeFileSync("bench/preload.json", JSON.stringify({
-    date: new Date().toISOString(), commit: version(["git", "rev-parse", "HEAD"]), accel: GUEST_TYPE === "kvm" ? "kvm" : "tcg",
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, kernel: os.release() },
+    ...runInfo(),
     guests: { benchRunning: N, benchShutoff: 3, ...counts }, reps: REPS, override: OVERRIDE,
     on: { page: of(s.on.page), machines: of(s.on.machines) }, off: { page: of(s.off.page), machines: of(s.off.machines) },
 }, null, 2) + "\n");

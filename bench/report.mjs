@@ -94,17 +94,29 @@ if (move) {
       `\`migratepages\` by hand ${move.byHandMs.move} ms there and ${move.byHandMs.back} ms back; the page's Move memory ${move.pageMs.move} ms ` +
       `from the click to "Verified" (it re-reads the guest before and the kernel's count after) and its Undo ${move.pageMs.undo} ms.`);
 }
+/** the least-squares slope of the heap against the minute over the second half of the samples, in MB per hour */
+function trend(xs) {
+    const h = xs.slice(Math.floor(xs.length / 2));
+    if (h.length < 2) return "–";
+    const mx = h.reduce((a, x) => a + x.minute, 0) / h.length, my = h.reduce((a, x) => a + x.heap, 0) / h.length;
+    const slope = h.reduce((a, x) => a + (x.minute - mx) * (x.heap - my), 0) / h.reduce((a, x) => a + (x.minute - mx) ** 2, 0);
+    const v = slope * 60 / 1e6;
+    return `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(2)} MB/h`;
+}
 if (soak) {
     const cut = soak.planned && soak.minutes < soak.planned ? `, cut short: ${soak.planned} planned` : "";
-    p("", `## Soak (${soak.minutes} minutes${cut}, BENCH_SOAK_MINUTES; ${soak.date.slice(0, 10)})`, "",
+    p("", `## Soak (${soak.minutes} minute${soak.minutes === 1 ? "" : "s"}${cut}, BENCH_SOAK_MINUTES; ${soak.date.slice(0, 10)})`, "",
+      `${soak.counts ? `${soak.counts.listed} guests listed, ${soak.counts.running} running at the start (${soak.guests} bench guests running, ${soak.counts.bench - soak.guests} shut off, the rest the lab's); ` : ""}` +
+      `${soak.machine ? `commit ${soak.commit.slice(0, 7)}, ${soak.machine.cpus} CPUs, guests ${soak.accel === "kvm" ? "KVM" : "TCG"}. ` : ""}` +
       `Every minute a bench guest (of ${soak.guests}) started or stopped and a pin changed with virsh, both pages open; sampled every minute ` +
       "(the JS heap after a forced garbage collection; the lab's cockpit-ws runs one bridge for every session, so the bridge and libvirt-dbus " +
-      "serve both pages and their figures are the same in both rows). First sample → last (highest):", "",
-      "| | JS heap | DOM nodes | bridge RSS | libvirt-dbus RSS |", "|---|---|---|---|---|",
+      "serve both pages and their figures are the same in both rows). First sample → last (highest); the trend is the " +
+      "least-squares slope of the JS heap over the second half of the samples, per hour (a leak shows as a slope that does not fall to 0):", "",
+      "| | JS heap | heap trend | DOM nodes | bridge RSS | libvirt-dbus RSS |", "|---|---|---|---|---|---|",
       ...["page", "machines"].map(k => {
           const xs = soak[k], mb = v => `${(v / 1e6).toFixed(1)} MB`;
           const cell = (key, f) => `${f(xs.at(0)[key])} → ${f(xs.at(-1)[key])} (${f(Math.max(...xs.map(x => x[key])))})`;
-          return `| ${k === "page" ? "this page" : "cockpit-machines"} | ${cell("heap", mb)} | ${cell("dom", String)} | ${cell("bridgeRss", mb)} | ${cell("dbusRss", mb)} |`;
+          return `| ${k === "page" ? "this page" : "cockpit-machines"} | ${cell("heap", mb)} | ${trend(xs)} | ${cell("dom", String)} | ${cell("bridgeRss", mb)} | ${cell("dbusRss", mb)} |`;
       }));
 }
 fs.writeFileSync("bench/results.md", out.join("\n") + "\n");

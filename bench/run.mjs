@@ -6,13 +6,12 @@
 // websocket counted from outside. Writes
 // bench/results.json; bench/report.mjs makes bench/results.md from it.
 //   BENCH_N="1 10 30 60"  BENCH_REPS=15  BENCH_WARMUP=2  BENCH_ALIGN_REPS=5  BENCH_LOAD_MAX=0.25
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import { createRequire } from "node:module";
 import { cliAlignLoop, cliAlignSession, cliAudit, alignVerified } from "./cli.mjs";
 import { browserLaunch, loadTimed } from "./load.mjs";
-import { GUEST_TYPE, guestCounts, guestsRemove, guestsReset, guestsSet, log, quiet, settle, stats } from "./lib.mjs";
+import { guestCounts, guestsRemove, guestsReset, guestsSet, log, quiet, runInfo, settle, stats, version } from "./lib.mjs";
 
 const NS = (process.env.BENCH_N ?? "1 10 30 60").split(/\s+/).map(Number);
 const REPS = Number(process.env.BENCH_REPS ?? 15);
@@ -20,7 +19,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const ALIGN_REPS = Number(process.env.BENCH_ALIGN_REPS ?? 5);
 const LOAD_MAX = Number(process.env.BENCH_LOAD_MAX ?? 0.25);
 const rotate = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
-const version = cmd => { try { return execFileSync(cmd[0], cmd.slice(1), { encoding: "utf8" }).trim() } catch { return null } };
 const pkg = name => version(["dpkg-query", "-W", "-f=${Version}", name]);
 
 /** the page's Align all over the bench guests, from the click to every row's outcome; then the system's check */
@@ -121,12 +119,12 @@ async function measureN(browser, n) {
 
 const require = createRequire(import.meta.url);
 const gzKiB = (dir, names) => Math.round(names.reduce((a, f) => a + (fs.existsSync(`${dir}/${f}`) ? fs.statSync(`${dir}/${f}`).size : 0), 0) / 1024);
+const { date, commit, accel, machine } = runInfo();
 const results = {
-    date: new Date().toISOString(),
-    commit: version(["git", "rev-parse", "HEAD"]),
+    date, commit,
     machine: {
-        cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(),
-        debian: fs.readFileSync("/etc/debian_version", "utf8").trim(), accel: GUEST_TYPE === "kvm" ? "kvm" : "tcg",
+        ...machine, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        debian: fs.readFileSync("/etc/debian_version", "utf8").trim(), accel,
         cockpit: pkg("cockpit-ws"), machines: pkg("cockpit-machines"), libvirt: pkg("libvirt-daemon"),
         chromium: version([process.env.CHROMIUM ?? "/usr/bin/chromium", "--version"]), playwright: require("playwright-core/package.json").version,
     },

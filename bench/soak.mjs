@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import { bridgePids } from "../test/spawns.mjs";
 import { browserLaunch, loadTimed } from "./load.mjs";
-import { benchName, guestCounts, guestsRemove, guestsSet, log, sleep, virsh } from "./lib.mjs";
+import { benchName, guestCounts, guestsRemove, guestsSet, log, runInfo, sleep, virsh } from "./lib.mjs";
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 0);
 const N = Number(process.env.BENCH_SOAK_N ?? 10);
@@ -17,10 +17,10 @@ const byComm = comm => fs.readdirSync("/proc").filter(d => /^\d+$/.test(d)).filt
 
 if (MINUTES > 0) {
     await guestsSet(N);
-    const want = (await guestCounts()).listed;
+    const counts = await guestCounts(), want = counts.listed, info = runInfo();
     const browser = await browserLaunch();
     const samples = { page: [], machines: [] };
-    const save = minutes => fs.writeFileSync("bench/soak.json", JSON.stringify({ date: new Date().toISOString(), minutes, planned: MINUTES, guests: N, ...samples }, null, 2) + "\n");
+    const save = minutes => fs.writeFileSync("bench/soak.json", JSON.stringify({ ...info, minutes, planned: MINUTES, guests: N, counts, ...samples }, null, 2) + "\n");
     try {
         const open = {};
         for (const who of ["page", "machines"]) {
