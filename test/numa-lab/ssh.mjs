@@ -4,8 +4,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const CACHE = process.env.NUMA_LAB_CACHE ?? "/var/cache/numa-placement-lab";
-const RUN = process.env.NUMA_LAB_RUN ?? "/run/numa-placement-numa-lab";
+const SSH_SH = new URL("./ssh.sh", import.meta.url).pathname;
 export const BASE = `http://127.0.0.1:${process.env.NUMA_LAB_COCKPIT_PORT ?? "9091"}`;
 export const ADMIN = { user: "admin", password: "numalab" };
 
@@ -17,12 +16,8 @@ export async function labSsh(command) {
     // the lab is an emulated machine under load: a slow ssh handshake is retried, a failing command is not
     for (let attempt = 1; ; attempt++) {
         try {
-            const { stdout } = await run("ssh", ["-i", `${CACHE}/id_ed25519`, "-p", process.env.NUMA_LAB_SSH_PORT ?? "2222",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=30",
-                // one connection shared by every command, as test/numa-lab/common.sh does: a new one costs 5 to 30 s here
-                "-o", "ControlMaster=auto", "-o", `ControlPath=${RUN}/ssh-%C`, "-o", "ControlPersist=60",
-                "root@127.0.0.1", command], { maxBuffer: 16 * 1024 * 1024, timeout: SSH_TIMEOUT_MS, killSignal: "SIGKILL" });
+            // ssh.sh: the options common.sh gives every ssh into the lab (the shared connection, its timeouts)
+            const { stdout } = await run(SSH_SH, [command], { maxBuffer: 16 * 1024 * 1024, timeout: SSH_TIMEOUT_MS, killSignal: "SIGKILL" });
             return stdout;
         } catch (e) {
             if (attempt < 3 && e.code === 255 && /banner exchange|timed out|Connection reset|Session open refused/i.test(e.stderr ?? "")) continue;
