@@ -50,15 +50,17 @@ export async function hostMemoryLoad({ connection, topology }: { connection: Con
 
 /**
  * Every guest of the connection, in few calls and two rounds: the lists of all, of persistent and of running
- * persistent domains and every state in one GetAllDomainStats, then per guest its XML and, at the same time, the
+ * persistent domains and every state (domainStatesGet's lists), then per guest its XML and, at the same time, the
  * saved XML of a running persistent guest.
  * Guests that vanish while being read are left out; a guest whose XML cannot be read at all is left out and
  * named in `unreadable` (its object path), so that one bad guest never keeps the others from showing.
  */
 export async function guestsLoad({ connection }: { connection: Connection }): Promise<{ guests: GuestRecord[]; unreadable: string[] }> {
+    const pathsRead = domainsList({ connection });
     const [paths, persistentPaths, activePersistentPaths, states] = await Promise.all([
-        domainsList({ connection }), domainsList({ connection, flags: LIST_PERSISTENT }),
-        domainsList({ connection, flags: LIST_ACTIVE | LIST_PERSISTENT }), domainStatesGet({ connection }),
+        pathsRead, domainsList({ connection, flags: LIST_PERSISTENT }),
+        domainsList({ connection, flags: LIST_ACTIVE | LIST_PERSISTENT }),
+        pathsRead.then(all => domainStatesGet({ connection, all })),
     ]);
     const persistent = new Set(persistentPaths);
     // asked for with the live XML; a guest that started since the list gets its saved XML after its live one
@@ -72,7 +74,7 @@ export async function guestsLoad({ connection }: { connection: Connection }): Pr
         try {
             const xml = await domainXmlGet({ connection, path, inactive: false });
             const config = guestParse(xml);
-            const state = states.get(config.name) ?? (config.id !== null ? "running" : "shutoff");
+            const state = states.get(path) ?? (config.id !== null ? "running" : "shutoff");
             const running = guestIsActive(state);
             const isPersistent = persistent.has(path);
             const savedXml = isPersistent && running ? await (savedRead.get(path) ?? domainXmlGet({ connection, path, inactive: true })) : null;

@@ -37,7 +37,7 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
     const memoryFree = useRef(new Map<number, number>());
     const timer = useRef<number | null>(null);
 
-    const statesSeen = useRef<string>(""); // the guests' names and states as last loaded
+    const statesSeen = useRef<string>(""); // the guests' object paths and states as last loaded
     const guestsSeen = useRef<GuestRecord[] | null>(null);
     const unreadableSeen = useRef<string[]>([]);
     const hostSeen = useRef<HostRecord | null>(null);
@@ -61,7 +61,7 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
             const guests = guestsSeen.current = guestsKeep(guestsSeen.current, loaded.guests);
             const unreadable = loaded.unreadable.join() === unreadableSeen.current.join() ? unreadableSeen.current : loaded.unreadable;
             unreadableSeen.current = unreadable;
-            statesSeen.current = statesKey(guests.map(g => [g.name, g.state]));
+            statesSeen.current = statesKey(guests.map(g => [g.path, g.state]));
             const ready = (host: HostRecord) => setData(d => d.status === "ready" && d.host === host && d.guests === guests && d.unreadable === unreadable
                 ? d : { status: "ready", host, guests, unreadable });
             // the free memory when it came with the guests (one render instead of two), else when it comes
