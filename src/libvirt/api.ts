@@ -30,12 +30,12 @@ export const LIST_SHUTOFF = 64;
 
 /**
  * Every domain's state: object path -> state, from the lists of running, paused and shut-off domains (three small
- * calls; `all`, the list of every domain, when the caller has it). A domain in none of them (blocked, shutting
- * down, crashed, suspended) is asked for its own state. Not GetAllDomainStats: Cockpit 287's bridge (Debian 12)
- * keeps about 9 KiB of every reply of it (its nested variants), which polled every few seconds grew the bridge
- * by 16 MB an hour (bench/soak.json).
+ * calls, asked for at once with `all`, the list of every domain, when the caller is reading it already). A domain
+ * in none of them (blocked, shutting down, crashed, suspended) is asked for its own state. Not GetAllDomainStats:
+ * Cockpit 287's bridge (Debian 12) keeps about 9 KiB of every reply of it (its nested variants); polled every 5 s
+ * with this page open alone, the bridge grew by about 16 MB an hour (found by make bench's soak, bench/soak.json).
  */
-export async function domainStatesGet({ connection, all }: { connection: Connection; all?: string[] }): Promise<Map<string, GuestState>> {
+export async function domainStatesGet({ connection, all }: { connection: Connection; all?: Promise<string[]> }): Promise<Map<string, GuestState>> {
     const [every, running, paused, shutoff] = await Promise.all([
         all ?? domainsList({ connection }), domainsList({ connection, flags: LIST_RUNNING }),
         domainsList({ connection, flags: LIST_PAUSED }), domainsList({ connection, flags: LIST_SHUTOFF }),

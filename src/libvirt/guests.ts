@@ -60,7 +60,7 @@ export async function guestsLoad({ connection }: { connection: Connection }): Pr
     const [paths, persistentPaths, activePersistentPaths, states] = await Promise.all([
         pathsRead, domainsList({ connection, flags: LIST_PERSISTENT }),
         domainsList({ connection, flags: LIST_ACTIVE | LIST_PERSISTENT }),
-        pathsRead.then(all => domainStatesGet({ connection, all })),
+        domainStatesGet({ connection, all: pathsRead }),
     ]);
     const persistent = new Set(persistentPaths);
     // asked for with the live XML; a guest that started since the list gets its saved XML after its live one

@@ -59,7 +59,7 @@ describe("domainStatesGet", () => {
 
     it("uses the caller's list of every guest, and leaves out one that vanished before its state was read", async () => {
         const calls = fakeLibvirt({ [d("a")]: SHUTOFF });
-        const states = await domainStatesGet({ connection: "system", all: [d("a"), d("gone")] });
+        const states = await domainStatesGet({ connection: "system", all: Promise.resolve([d("a"), d("gone")]) });
         expect(Object.fromEntries(states)).toEqual({ [d("a")]: "shutoff" });
         expect(calls.filter(m => m === "ListDomains")).toHaveLength(3);
     });
