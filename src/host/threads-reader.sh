@@ -9,7 +9,7 @@
 # guest's resident memory per NUMA node follows its threads (from its memory cgroup's memory.numa_stat where libvirt
 # gave it one, else from /proc/PID/numa_maps; one awk per guest); -M reads numa_maps only (for the benchmark).
 # Each thread's CPU time and last CPU follow it (R), with the clock they are counted against (U, once), and each
-# node's allocation counters (N) and huge pages of each size, reserved and free (H). With -d, the host's network
+# node's allocation counters (N), free memory (F) and huge pages of each size, reserved and free (H). With -d, the host's network
 # interfaces and the PCI devices named with -p, from devices-reader.sh (bundled before this text).
 #
 # It may run as root, so it trusts nothing a user can write: records are lines, and no name that could hold a
@@ -50,6 +50,18 @@ for f in "$SYS"/devices/system/node/node[0-9]*/numastat; do
     case $hit$miss$foreign$other in ''|*[!0-9]*) continue ;; esac
     [ -n "$hit" ] && [ -n "$miss" ] && [ -n "$foreign" ] && [ -n "$other" ] &&
         printf 'N\t%s\t%s\t%s\t%s\t%s\n' "$node" "$hit" "$miss" "$foreign" "$other"
+done
+# each node's free memory, KiB, from its meminfo ("Node 0 MemFree: 22750604 kB"; builtins only): what libvirt's
+# NodeGetMemoryStats gives, read here because Cockpit 287's bridge keeps about 1 KiB of every reply of that call
+for f in "$SYS"/devices/system/node/node[0-9]*/meminfo; do
+    node=${f%/meminfo}; node=${node##*/node}
+    case $node in ''|*[!0-9]*) continue ;; esac
+    free=
+    while read -r word id key value rest; do
+        [ "$key" = MemFree: ] && { free=$value; break; }
+    done 2>/dev/null < "$f"
+    case $free in ''|*[!0-9]*) continue ;; esac
+    printf 'F\t%s\t%s\n' "$node" "$free"
 done
 # each node's huge pages of each size: how many the kernel reserved and how many are free (builtins only)
 for d in "$SYS"/devices/system/node/node[0-9]*/hugepages/hugepages-[0-9]*kB; do

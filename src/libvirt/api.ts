@@ -87,13 +87,6 @@ export async function nodeCpuMapGet({ connection }: { connection: Connection }):
     return map as boolean[];
 }
 
-/** Memory of one NUMA cell in KiB: { total, free } from NodeGetMemoryStats(cell, 0). */
-export async function nodeMemoryGet({ connection, cell }: { connection: Connection; cell: number }): Promise<{ total: number | null; free: number | null }> {
-    const [stats] = await libvirtCall(connection, QEMU_PATH, CONNECT, "NodeGetMemoryStats", [cell, 0]);
-    const s = stats as Record<string, number>;
-    return { total: s.total ?? null, free: s.free ?? null };
-}
-
 /** Domain.PinEmulator: flags 1 = live, 2 = config (one call each: the test driver refuses both at once). */
 export async function domainEmulatorPin({ connection, path, cpumap, flags }: { connection: Connection; path: string; cpumap: boolean[]; flags: 1 | 2 }): Promise<void> {
     await libvirtCall(connection, path, DOMAIN, "PinEmulator", [cpumap, flags]);

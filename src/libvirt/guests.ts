@@ -3,7 +3,7 @@ import type { GuestNow } from "../model/change";
 import { guestIsActive, guestParse, type GuestConfig, type GuestState } from "../model/guest";
 import { topologyParse, type HostTopology } from "../model/topology";
 import { XmlError } from "../model/xml";
-import { LIST_ACTIVE, LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet, nodeMemoryGet } from "./api";
+import { LIST_ACTIVE, LIST_PERSISTENT, capabilitiesGet, domainStatesGet, domainsList, domainXmlGet, nodeCpuMapGet } from "./api";
 import { libvirtErrorOf } from "./dbus";
 import type { Connection } from "../model/threads";
 
@@ -27,25 +27,10 @@ export interface GuestRecord {
 /** The guest as the page has it, in the change engine's terms: the live XML of a running guest, the saved XML. */
 export const guestRecordNow = (g: GuestRecord): GuestNow => ({ live: guestIsActive(g.state) ? g.config : null, saved: g.saved });
 
-export interface HostRecord {
-    topology: HostTopology;
-    /** node id -> free memory in KiB, where libvirt could tell */
-    memoryFree: Map<number, number>;
-}
-
 /** The host's topology: static while the page is open, read once (and again after libvirt came back). */
 export async function hostLoad({ connection }: { connection: Connection }): Promise<HostTopology> {
     const [caps, cpumap] = await Promise.all([capabilitiesGet({ connection }), nodeCpuMapGet({ connection })]);
     return topologyParse(caps, cpumap);
-}
-
-/** Free memory per node; a node without stats (memory-only on some kernels) is left out. */
-export async function hostMemoryLoad({ connection, topology }: { connection: Connection; topology: HostTopology }): Promise<Map<number, number>> {
-    const free = new Map<number, number>();
-    await Promise.all(topology.nodes.map(n => nodeMemoryGet({ connection, cell: n.id }).then(
-        m => { if (m.free !== null) free.set(n.id, m.free) },
-        () => { /* shown without free memory */ })));
-    return free;
 }
 
 /**

@@ -28,6 +28,7 @@ export function snapshotMerge(system: Snapshot, session: Snapshot): Snapshot {
         problems: [...system.problems, ...session.problems],
         clock: system.clock ?? session.clock,
         numastat: system.numastat ?? session.numastat,
+        memoryFree: system.memoryFree ?? session.memoryFree,
         hugepages: system.hugepages ?? session.hugepages,
         devices: system.devices ?? session.devices,
     };

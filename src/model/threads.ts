@@ -15,6 +15,7 @@
 //                                                 began, and clock ticks per second
 //   N<TAB>NODE<TAB>HIT<TAB>MISS<TAB>FOREIGN<TAB>OTHER  a node's page allocation counters (numastat): numa_hit,
 //                                                 numa_miss, numa_foreign, other_node
+//   F<TAB>NODE<TAB>FREE                           a node's free memory, KiB (MemFree of its meminfo)
 //   H<TAB>NODE<TAB>SIZE<TAB>TOTAL<TAB>FREE          a node's huge pages of one size (KiB): reserved and free
 //   D, L, Q, P                                    network interfaces, their stacking, their interrupt lines and
 //                                                 PCI devices (the reader's -d): see devices.ts
@@ -62,6 +63,8 @@ export interface Snapshot {
     clock?: { uptime: number; hz: number };
     /** each node's page allocation counters (/sys/devices/system/node/nodeN/numastat) */
     numastat?: Map<number, NodeCounters>;
+    /** each node's free memory, KiB (MemFree of /sys/devices/system/node/nodeN/meminfo) */
+    memoryFree?: Map<number, number>;
     /** each node's huge pages, by page size (/sys/devices/system/node/nodeN/hugepages/) */
     hugepages?: Map<number, HugePages[]>;
     /** network interfaces, interrupt lines and guests' PCI devices (the reader's -d) */
@@ -91,7 +94,7 @@ export interface NodeCounters {
 export type SkipReason = "ended" | "ended-during-read" | "no-pid" | "other";
 const SKIP_REASONS: readonly string[] = ["ended", "no-pid"];
 
-export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock" | "numastat" | "hugepages" | DeviceRecordProblem;
+export type MalformedRecord = "thread" | "guest" | "cpus" | "connection" | "orphan-thread" | "skipped" | "memory" | "run" | "clock" | "numastat" | "memory-free" | "hugepages" | DeviceRecordProblem;
 
 export type SnapshotProblem =
     | { kind: "not-a-snapshot" }
@@ -168,6 +171,10 @@ export function snapshotParse(text: string): Snapshot {
         case "N":
             if (f.length < 6 || f.slice(1, 6).some(x => !/^\d+$/.test(x))) { bad(n, "numastat"); return }
             (snap.numastat ??= new Map()).set(Number(f[1]), { hit: Number(f[2]), miss: Number(f[3]), foreign: Number(f[4]), other: Number(f[5]) });
+            return;
+        case "F":
+            if (f.length < 3 || !/^\d+$/.test(f[1]!) || !/^\d+$/.test(f[2]!)) { bad(n, "memory-free"); return }
+            (snap.memoryFree ??= new Map()).set(Number(f[1]), Number(f[2]));
             return;
         case "H": {
             if (f.length < 5 || f.slice(1, 5).some(x => !/^\d+$/.test(x))) { bad(n, "hugepages"); return }

@@ -48,6 +48,13 @@ export interface HostTopology {
     llcKnown: boolean;
 }
 
+/** The host as the page shows it: its topology (libvirt's capabilities) and each node's free memory (the kernel's). */
+export interface HostRecord {
+    topology: HostTopology;
+    /** node id -> free memory in KiB, where the kernel tells (the thread reader's F records) */
+    memoryFree: Map<number, number>;
+}
+
 /**
  * Reads the host topology. onlineMap is Connect.NodeGetCPUMap's answer (one boolean per CPU); without it,
  * a CPU is online when the capabilities give its topology (offline CPUs are listed by id only).

@@ -35,7 +35,7 @@ import { snapshotProblemText } from "./words";
 import { LibvirtProblemState, LoadingState, NoGuestsState, libvirtProblemText } from "./StatusViews";
 import { usePageData } from "./usePageData";
 import { libvirtCallCount } from "../libvirt/dbus";
-import type { HostRecord } from "../libvirt/guests";
+import type { HostRecord } from "../model/topology";
 import { usePermission } from "./usePermission";
 import { useThreads } from "./useThreads";
 
@@ -45,6 +45,8 @@ import { useThreads } from "./useThreads";
 const COUNTERS = (() => { try { return window.localStorage.getItem("numa-placement-counters") === "1" } catch { return false } })();
 
 /** the guest's QEMU process id: its main thread's */
+const NO_MEMORY_FREE = new Map<number, number>();
+
 const mainPid = (row: GuestRow): number | null =>
     row.threads?.find(t => t.role.kind === "emulator" && t.role.main)?.tid ?? null;
 
@@ -86,11 +88,14 @@ export const App = () => {
         if (affinityMoved(snapshotSeen.current, snapshot)) reload();
         snapshotSeen.current = snapshot;
     }, [snapshot, reload]);
-    const host = data.status === "ready" ? data.host.topology : null;
+    const host = data.status === "ready" ? data.topology : null;
+    // the nodes' free memory comes with every read of the threads (none before the first)
+    const memoryFree = snapshot?.memoryFree ?? NO_MEMORY_FREE;
+    const hostRecord = useMemo(() => host ? { topology: host, memoryFree } : null, [host, memoryFree]);
     // an open dialog keeps the host as last read while a re-read fails for a moment (libvirt busy, restarting):
     // closing it then would lose what it showed, a batch's results included
     const hostKept = useRef<HostRecord | null>(null);
-    if (data.status === "ready") hostKept.current = data.host;
+    if (hostRecord) hostKept.current = hostRecord;
     const dialogHost = hostKept.current;
     // who competes for each CPU: the running guests' vCPUs, both connections
     const contention = useMemo(() => host && data.status === "ready"
@@ -105,7 +110,7 @@ export const App = () => {
             return {
                 guest, threads: t,
                 placement: placementCompute({
-                    host: data.host.topology, state: guest.state, persistent: guest.persistent,
+                    host: data.topology, state: guest.state, persistent: guest.persistent,
                     config: guest.config, saved: guest.saved, threads: t, memory, policy,
                     sharing: guestIsActive(guest.state) ? contentionOverlaps(guest.key, contention) : null, io,
                 }),
@@ -192,11 +197,11 @@ export const App = () => {
                                    {_("Plan the host")}
                                </Button>
                                {" "}
-                               <ReportDownload host={data.host.topology} memoryFree={data.host.memoryFree} policy={policy.kind} rows={rows} shownRows={shownRows} />
+                               <ReportDownload host={data.topology} memoryFree={memoryFree} policy={policy.kind} rows={rows} shownRows={shownRows} />
                            </>} />
             {shownRows.length === 0
                 ? <p className="np-note" data-testid="no-match">{_("No virtual machine matches the filters.")}</p>
-                : <GuestsTable host={data.host.topology} rows={shownRows} policy={policy.kind} selected={selected}
+                : <GuestsTable host={data.topology} rows={shownRows} policy={policy.kind} selected={selected}
                                onSelect={setSelected} threadsNote={threadsNote} history={threads.history}
                                alignState={alignState} onAlign={setAligning} placeState={placeState} onPlace={setPlacing}
                                moveState={moveState} onMove={setMoving} />}
@@ -242,8 +247,8 @@ export const App = () => {
                             {data.unreadable.map(u => u.path).join(", ")}
                         </Alert>
                     )}
-                    {data.status === "ready" && (
-                        <HostMap host={data.host} contention={contention} roles={selectedRow ? mapRoles(selectedRow.placement, selectedRow.io) : null}
+                    {hostRecord && (
+                        <HostMap host={hostRecord} contention={contention} roles={selectedRow ? mapRoles(selectedRow.placement, selectedRow.io) : null}
                                  guestName={selectedRow?.guest.name ?? null} guestMemory={selectedRow?.placement.memory?.byNode ?? null}
                                  counters={threads.counters} hugepages={snapshot?.hugepages ?? null}
                                  devices={snapshot?.devices ?? null} guestIo={selectedRow?.io ?? null} />

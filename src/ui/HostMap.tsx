@@ -3,7 +3,7 @@
 import React from "react";
 import { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 import { Tooltip } from "@patternfly/react-core/dist/esm/components/Tooltip/index.js";
-import type { HostRecord } from "../libvirt/guests";
+import type { HostRecord } from "../model/topology";
 import { contentionOwnerGuests, type CpuContention } from "../model/contention";
 import { cpusetFormat } from "../model/cpuset";
 import { mapLayout, MAP_ROLES, type MapRole } from "../model/hostmap";

@@ -7,10 +7,10 @@ import { Alert } from "@patternfly/react-core/dist/esm/components/Alert/index.js
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
 import type { ChangeItem, OpResult } from "../change/engine";
-import { guestRecordNow, type HostRecord } from "../libvirt/guests";
+import { guestRecordNow } from "../libvirt/guests";
 import type { ChangePlan, OpCheck } from "../model/change";
 import { memoryMove, type MemoryMoveRefusal } from "../model/memorymove";
-import type { HostTopology } from "../model/topology";
+import type { HostRecord, HostTopology } from "../model/topology";
 import type { Applied } from "./AlignDialog";
 import { checkText, errorText, memModeText, memtuneText, partialText } from "./changeText";
 import type { GuestRow } from "./GuestsTable";

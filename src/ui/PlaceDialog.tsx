@@ -13,7 +13,8 @@ import { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/comp
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/index.js";
 import type { ChangeItem, OpResult } from "../change/engine";
-import { guestRecordNow, type HostRecord } from "../libvirt/guests";
+import { guestRecordNow } from "../libvirt/guests";
+import type { HostRecord } from "../model/topology";
 import type { ChangePlan, OpCheck } from "../model/change";
 import type { CpuContention } from "../model/contention";
 import { MEM_MODES, placeGuest, type MemMode, type PlaceResult, type VcpuMode } from "../model/place";

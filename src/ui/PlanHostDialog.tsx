@@ -14,7 +14,6 @@ import { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/co
 import { List, ListItem } from "@patternfly/react-core/dist/esm/components/List/index.js";
 import { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
 import { Table, Thead, Tr, Th, Tbody, Td } from "@patternfly/react-table/dist/esm/components/Table/index.js";
-import type { HostRecord } from "../libvirt/guests";
 import { guestRecordNow } from "../libvirt/guests";
 import type { ChangePlan } from "../model/change";
 import { cpusetFormat, cpusetUnion } from "../model/cpuset";
@@ -23,7 +22,7 @@ import { planHost, type HostGuest, type HostTotals } from "../model/hostplan";
 import { MEM_MODES, type MemMode } from "../model/place";
 import { placeChange } from "../model/placechange";
 import type { Policy } from "../model/policy";
-import { topologyCpusOfNodes, topologyNodesOf } from "../model/topology";
+import { topologyCpusOfNodes, topologyNodesOf, type HostRecord } from "../model/topology";
 import { BatchFooter, batchResultText, PlanCommands } from "./PlanView";
 import type { Applied } from "./AlignDialog";
 import { memModeText, opText, refusalText } from "./changeText";

@@ -1,13 +1,13 @@
 // What placing a guest starts from, as the page has it: the host's free memory per node, the CPUs other running
 // guests' vCPUs own (contention.ts), the configuration that gets the pins, and the nodes it is on now.
-import type { GuestRecord, HostRecord } from "../libvirt/guests";
+import type { GuestRecord } from "../libvirt/guests";
 import type { GuestRef } from "../model/change";
 import type { CpuContention } from "../model/contention";
 import type { GuestConfig } from "../model/guest";
 import { placePrefer, placeResident } from "../model/guestwhere";
 import type { PlaceHost, Taken } from "../model/place";
 import type { HugePages } from "../model/threads";
-import { topologyCpusOfNodes } from "../model/topology";
+import { topologyCpusOfNodes, type HostRecord } from "../model/topology";
 
 export interface PlaceInputs {
     ref: GuestRef;

@@ -1,18 +1,18 @@
 // The page's data: host topology and guests of one libvirt connection, kept current by libvirt-dbus signals.
 // The topology is read once (it does not change while the page is open); guests are read again on every
-// domain event or tunable change, coalesced; free memory per node follows without holding the page up.
+// domain event or tunable change, coalesced. (The nodes' free memory comes with the threads: src/host/threads.ts.)
 import { useCallback, useEffect, useRef, useState } from "react";
 import { QEMU_PATH, domainStatesGet } from "../libvirt/api";
 import { libvirtErrorOf, libvirtOwnerWatch, libvirtReset, libvirtSubscribe, type LibvirtError } from "../libvirt/dbus";
 import type { Connection } from "../model/threads";
-import { guestsKeep, guestsLoad, hostLoad, hostMemoryLoad, type GuestRecord, type HostRecord } from "../libvirt/guests";
+import { guestsKeep, guestsLoad, hostLoad, type GuestRecord } from "../libvirt/guests";
 import type { HostTopology } from "../model/topology";
 
 export type HostData =
     | { status: "off" }       // the connection is not used (qemu:///session of a user without guests there)
     | { status: "loading" }
     | { status: "error"; error: LibvirtError }
-    | { status: "ready"; host: HostRecord; guests: GuestRecord[]; unreadable: string[] };
+    | { status: "ready"; topology: HostTopology; guests: GuestRecord[]; unreadable: string[] };
 
 const RETRY_MS = 5000;
 /** libvirt sends no signal when libvirtd itself goes away (and libvirt-dbus may not re-register its events when
@@ -34,27 +34,17 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
     const [epoch, setEpoch] = useState(0);
     const generation = useRef(0);
     const topology = useRef<HostTopology | null>(null);
-    const memoryFree = useRef(new Map<number, number>());
     const timer = useRef<number | null>(null);
 
     const statesSeen = useRef<string>(""); // the guests' object paths and states as last loaded
     const guestsSeen = useRef<GuestRecord[] | null>(null);
     const unreadableSeen = useRef<string[]>([]);
-    const hostSeen = useRef<HostRecord | null>(null);
-    /** the host record, new only when the topology or the free memory changed */
-    const hostOf = (topo: HostTopology, free: Map<number, number>): HostRecord => {
-        const h = hostSeen.current;
-        if (h && h.topology === topo && h.memoryFree.size === free.size && [...free].every(([n, f]) => h.memoryFree.get(n) === f)) return h;
-        return (hostSeen.current = { topology: topo, memoryFree: free });
-    };
 
     const load = useCallback(async () => {
         const mine = ++generation.current;
         try {
-            // the topology (read once) and the nodes' free memory after it, while the guests are read
+            // the topology (read once) while the guests are read
             const topoRead = topology.current ? Promise.resolve(topology.current) : hostLoad({ connection });
-            const freeRead = topoRead.then(topo => hostMemoryLoad({ connection, topology: topo }));
-            freeRead.catch(() => { /* the topology's failure is the load's */ });
             const [topo, loaded] = await Promise.all([topoRead, guestsLoad({ connection })]);
             if (mine !== generation.current) return;
             topology.current = topo;
@@ -62,18 +52,8 @@ export function useHostData(connection: Connection, enabled = true): HostDataHoo
             const unreadable = loaded.unreadable.join() === unreadableSeen.current.join() ? unreadableSeen.current : loaded.unreadable;
             unreadableSeen.current = unreadable;
             statesSeen.current = statesKey(guests.map(g => [g.path, g.state]));
-            const ready = (host: HostRecord) => setData(d => d.status === "ready" && d.host === host && d.guests === guests && d.unreadable === unreadable
-                ? d : { status: "ready", host, guests, unreadable });
-            // the free memory when it came with the guests (one render instead of two), else when it comes
-            const early = await Promise.race([freeRead, Promise.resolve(null)]);
-            if (mine !== generation.current) return;
-            if (early) memoryFree.current = early;
-            ready(hostOf(topo, memoryFree.current));
-            if (early) return;
-            const free = await freeRead;
-            if (mine !== generation.current) return;
-            memoryFree.current = free;
-            ready(hostOf(topo, free));
+            setData(d => d.status === "ready" && d.topology === topo && d.guests === guests && d.unreadable === unreadable
+                ? d : { status: "ready", topology: topo, guests, unreadable });
         } catch (e) {
             if (mine !== generation.current) return;
             // a failed connection is reopened on the next try; the topology is read again then

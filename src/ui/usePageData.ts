@@ -4,15 +4,16 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { sessionProbe } from "../host/session";
 import type { LibvirtError } from "../libvirt/dbus";
-import type { GuestRecord, HostRecord } from "../libvirt/guests";
+import type { GuestRecord } from "../libvirt/guests";
 import type { Connection } from "../model/threads";
+import type { HostTopology } from "../model/topology";
 import { useHostData } from "./useHostData";
 
 export type PageData =
     | { status: "loading" }
     | { status: "error"; error: LibvirtError }
     | {
-        status: "ready"; host: HostRecord; guests: GuestRecord[];
+        status: "ready"; topology: HostTopology; guests: GuestRecord[];
         problems: { connection: Connection; error: LibvirtError }[];
         /** guests whose XML could not be read at all, by connection and object path: not shown */
         unreadable: { connection: Connection; path: string }[];
@@ -38,8 +39,8 @@ export function usePageData(): PageData & { reload: () => void; hold: (on: boole
     const guests = useMemo(() => systemGuests && userGuests
         ? [...systemGuests, ...userGuests].sort((a, b) => a.name.localeCompare(b.name) || a.connection.localeCompare(b.connection))
         : systemGuests ?? userGuests ?? [], [systemGuests, userGuests]);
-    const systemHost = system.status === "ready" ? system.host : null;
-    const userHost = user.status === "ready" ? user.host : null;
+    const systemHost = system.status === "ready" ? system.topology : null;
+    const userHost = user.status === "ready" ? user.topology : null;
     const systemUnreadable = system.status === "ready" ? system.unreadable : null;
     const userUnreadable = user.status === "ready" ? user.unreadable : null;
     const unreadable = useMemo(() => [
@@ -52,10 +53,10 @@ export function usePageData(): PageData & { reload: () => void; hold: (on: boole
     const data: PageData = useMemo(() => {
         if (systemHost) {
             const problems = userError ? [{ connection: "session" as const, error: userError }] : [];
-            return { status: "ready", host: systemHost, guests, problems, unreadable };
+            return { status: "ready", topology: systemHost, guests, problems, unreadable };
         }
         if (systemError) {
-            if (userHost) return { status: "ready", host: userHost, guests, problems: [{ connection: "system", error: systemError }], unreadable };
+            if (userHost) return { status: "ready", topology: userHost, guests, problems: [{ connection: "system", error: systemError }], unreadable };
             if (userPending) return { status: "loading" };
             return { status: "error", error: systemError };
         }

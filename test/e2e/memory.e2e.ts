@@ -1,6 +1,6 @@
 // Issue 15 on the local lab (one node): the page's per-node memory of each running demo guest against the test's own
 // sum of /proc/PID/numa_maps (its own memory: pages times their size), within 5%; each thread's CPU time and last
-// CPU against /proc/PID/task/TID/stat read just before and after the page's reads; huge pages and NICs per node
+// CPU against /proc/PID/task/TID/stat read just before and after the page's reads; free memory, huge pages and NICs per node
 // (issue 17) against /sys.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -124,6 +124,29 @@ describe("memory per node", () => {
         // (the text and its number from one render)
         const [value, text] = await frame.$eval(`${row} td[data-rate]`, td => [td.getAttribute("data-rate"), td.textContent]);
         expect(text, `rate ${value}`).toMatch(/\d(\.\d)?k? pages\/s$/);
+    });
+
+    it("shows node 0's free memory as the kernel counts it, and follows it within seconds: 128 MiB taken by huge pages, then given back", async () => {
+        const dir = "/sys/devices/system/node/node0";
+        const memFree = () => Number(/^Node 0 MemFree:\s+(\d+) kB$/m.exec(readFileSync(`${dir}/meminfo`, "utf8"))![1]);
+        const shown = async () => Number(await frame.getAttribute("[data-node='0'] [data-free-kib]", "data-free-kib"));
+        // the page reads every 3 s and memory moves all the time: shown and read by the test a few seconds apart
+        const near = (kib: number) => frame.waitForFunction(([k, slack]) => Math.abs(Number(document.querySelector("[data-node='0'] [data-free-kib]")?.getAttribute("data-free-kib") || -1e12) - k!) < slack!,
+                                                             [kib, 32 * 1024], { timeout: 15000 });
+        await near(memFree());
+        const before = await shown();
+        const reserve = (n: number) => writeFileSync(`${dir}/hugepages/hugepages-2048kB/nr_hugepages`, String(n));
+        const was = Number(readFileSync(`${dir}/hugepages/hugepages-2048kB/nr_hugepages`, "utf8"));
+        reserve(was + 64);
+        try {
+            expect(memFree(), "the kernel's count after the reservation").toBeLessThan(before - 96 * 1024);
+            await near(memFree());
+            expect(await shown()).toBeLessThan(before - 96 * 1024);
+            expect(await frame.textContent("[data-node='0'] [data-free-kib]")).toMatch(/ of .* free$/);
+        } finally {
+            reserve(was);
+        }
+        await near(memFree());
     });
 
     it("shows each node's huge pages of each size as /sys has them: four 2 MiB pages reserved for the test, then none", async () => {

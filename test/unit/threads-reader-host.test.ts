@@ -71,6 +71,24 @@ describe("threads-reader.sh: memory, CPU time and /sys", () => {
         expect(snap.numastat).toEqual(new Map([[0, { hit: 155966376, miss: 12, foreign: 3, other: 40 }], [3, { hit: 7, miss: 0, foreign: 0, other: 1 }]]));
     });
 
+    it("reads each node's free memory from its meminfo, and leaves out a node whose file gives none that is a count", () => {
+        const meminfo = (name: string, text: string) => {
+            fs.mkdirSync(path.join(root, "sys/devices/system/node", name), { recursive: true });
+            fs.writeFileSync(path.join(root, "sys/devices/system/node", name, "meminfo"), text);
+        };
+        // as the kernel prints it (drivers/base/node.c node_read_meminfo; the first lines of this machine's node0)
+        meminfo("node0", "Node 0 MemTotal:       24683748 kB\nNode 0 MemFree:        22754756 kB\nNode 0 MemUsed:         1928992 kB\n" +
+                         "Node 0 SwapCached:            0 kB\nNode 0 Active:           123992 kB\n");
+        // a memory-only node (CXL, HBM) has a meminfo like any other
+        meminfo("node12", "Node 12 MemTotal:      67108864 kB\nNode 12 MemFree:       67100000 kB\n");
+        meminfo("node1", "Node 1 MemTotal:       1000 kB\nNode 1 MemFree:        12$(reboot) kB\n");
+        meminfo("node2", "Node 2 MemTotal:       1000 kB\n");
+        meminfo("node3x", "Node 3 MemFree:        1 kB\n");
+        const snap = snapshotParse(read());
+        expect(snap.problems).toEqual([]);
+        expect(snap.memoryFree).toEqual(new Map([[0, 22754756], [12, 67100000]]));
+    });
+
     it("reads each node's huge pages of each size, reserved and free, and leaves out what is not a count", () => {
         const pages = (node: string, size: string, total: string, free: string) => {
             const dir = path.join(root, "sys/devices/system/node", node, "hugepages", `hugepages-${size}kB`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { guestEffective } from "../../src/model/guest";
 import { guestThreads, snapshotParse, threadDrifts, threadRole } from "../../src/model/threads";
-import { snapshotMemoryCarry } from "../../src/model/snapshots";
+import { snapshotMemoryCarry, snapshotMerge } from "../../src/model/snapshots";
 import { guestOf, hostOf, snapshotOf } from "./fixtures";
 
 const roles = (name: string, guest: string) =>
@@ -136,6 +136,12 @@ describe("memory per node in the snapshot", () => {
         expect(snap.problems).toEqual([{ kind: "malformed", line: 6, record: "hugepages" }, { kind: "malformed", line: 7, record: "hugepages" }]);
     });
 
+    it("F records give each node's free memory in KiB; malformed ones are reported and left out", () => {
+        const snap = snapshotParse(text("F\t0\t22754756\nF\t1\t-5\nF\t2\nF\t3\t1024\n"));
+        expect(snap.memoryFree).toEqual(new Map([[0, 22754756], [3, 1024]]));
+        expect(snap.problems).toEqual([{ kind: "malformed", line: 5, record: "memory-free" }, { kind: "malformed", line: 6, record: "memory-free" }]);
+    });
+
     it("R records give the thread just before its CPU time and last CPU; U gives the clock; bad ones are reported", () => {
         const snap = snapshotParse([
             "numa-placement-snapshot\t1", "U\t100.50\t100",
@@ -157,5 +163,16 @@ describe("memory per node in the snapshot", () => {
         expect(snapshotMemoryCarry(before, snapshotParse(text(""))).guests.get("web")!.memory).toEqual(new Map([[0, 2048]]));
         const restarted = snapshotParse(text("").replace(/100/g, "200"));
         expect(snapshotMemoryCarry(before, restarted).guests.get("web")!.memory).toBeUndefined();
+    });
+
+    it("the system's and the session's reads in one: the nodes' memory from the system's read, else the session's", () => {
+        const session = snapshotParse("numa-placement-snapshot\t1\nC\tsession\nG\t300\tmine\nT\t300\t0-1\tqemu-system-x86\nF\t0\t500\nH\t0\t2048\t4\t4\n");
+        const both = snapshotMerge(snapshotParse(text("F\t0\t900\n")), session);
+        expect([...both.guests.keys(), ...both.sessionGuests.keys()]).toEqual(["web", "mine"]);
+        expect(both.memoryFree).toEqual(new Map([[0, 900]]));
+        // a system read that could not read the nodes (none printed): the session's read tells
+        const alone = snapshotMerge(snapshotParse(text("")), session);
+        expect(alone.memoryFree).toEqual(new Map([[0, 500]]));
+        expect(alone.hugepages).toEqual(new Map([[0, [{ sizeKiB: 2048, total: 4, free: 4 }]]]));
     });
 });
