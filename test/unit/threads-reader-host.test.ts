@@ -9,6 +9,12 @@ import { fakeProcEach, proc, read, root, statOf } from "./fakeproc";
 
 fakeProcEach();
 
+/** a file of a node's directory in the fake /sys */
+function nodeFile(node: string, file: string, text: string): void {
+    fs.mkdirSync(path.join(root, "sys/devices/system/node", node), { recursive: true });
+    fs.writeFileSync(path.join(root, "sys/devices/system/node", node, file), text);
+}
+
 describe("threads-reader.sh: memory, CPU time and /sys", () => {
     it("with -m, sums the guest's own memory in numa_maps per node: anonymous, huge pages, memfd; not files from disk", () => {
         proc(100, "qemu-system-x86", "0-7", { threads: [[100, "qemu-system-x86", "0-7"], [101, "CPU 0/KVM", "2"]] });
@@ -57,10 +63,7 @@ describe("threads-reader.sh: memory, CPU time and /sys", () => {
     });
 
     it("reads each node's allocation counters from numastat, and leaves out a node whose file is not the kernel's", () => {
-        const node = (name: string, text: string) => {
-            fs.mkdirSync(path.join(root, "sys/devices/system/node", name), { recursive: true });
-            fs.writeFileSync(path.join(root, "sys/devices/system/node", name, "numastat"), text);
-        };
+        const node = (name: string, text: string) => nodeFile(name, "numastat", text);
         // as the kernel prints it (drivers/base/node.c numastat_show)
         node("node0", "numa_hit 155966376\nnuma_miss 12\nnuma_foreign 3\ninterleave_hit 1128\nlocal_node 155966376\nother_node 40\n");
         node("node3", "numa_hit 7\nnuma_miss 0\nnuma_foreign 0\ninterleave_hit 0\nlocal_node 7\nother_node 1\n");
@@ -72,10 +75,7 @@ describe("threads-reader.sh: memory, CPU time and /sys", () => {
     });
 
     it("reads each node's free memory from its meminfo, and leaves out a node whose file gives none that is a count", () => {
-        const meminfo = (name: string, text: string) => {
-            fs.mkdirSync(path.join(root, "sys/devices/system/node", name), { recursive: true });
-            fs.writeFileSync(path.join(root, "sys/devices/system/node", name, "meminfo"), text);
-        };
+        const meminfo = (name: string, text: string) => nodeFile(name, "meminfo", text);
         // as the kernel prints it (drivers/base/node.c node_read_meminfo; the first lines of this machine's node0)
         meminfo("node0", "Node 0 MemTotal:       24683748 kB\nNode 0 MemFree:        22754756 kB\nNode 0 MemUsed:         1928992 kB\n" +
                          "Node 0 SwapCached:            0 kB\nNode 0 Active:           123992 kB\n");
