@@ -1,10 +1,13 @@
 // bench/results.md, generated (never edited by hand) from what make bench wrote: results.json (loads, counts, the
-// audit, Align all), preload.json, planner.json, memory.json, memory-move.json and, when a soak ran, soak.json.
+// audit, Align all), preload.json, planner.json, memory.json, memory-move.json and, when a soak ran, soak.json
+// (both pages), soak-page.json and soak-machines.json (one page alone).
 import fs from "node:fs";
 
 const read = f => fs.existsSync(`bench/${f}`) ? JSON.parse(fs.readFileSync(`bench/${f}`, "utf8")) : null;
 const r = read("results.json");
-const timing = read("timing.json"), preload = read("preload.json"), planner = read("planner.json"), memory = read("memory.json"), move = read("memory-move.json"), soak = read("soak.json");
+const timing = read("timing.json"), preload = read("preload.json"), planner = read("planner.json"), memory = read("memory.json"), move = read("memory-move.json");
+// the soaks: both pages open (soak.json), or one alone (soak-page.json, soak-machines.json)
+const soaks = ["soak.json", "soak-page.json", "soak-machines.json"].map(read).filter(Boolean);
 const m = s => s && Number.isFinite(s.median) ? `${s.median} (${s.q1}–${s.q3})` : "—";
 const ratio = (a, b) => a && b ? (a.median / b.median).toFixed(2) : "—";
 const label = x => `${x.guests.running} running (${x.guests.benchRunning} bench, ${x.guests.running - x.guests.benchRunning} demo), ${x.guests.listed} listed`;
@@ -94,29 +97,32 @@ if (move) {
       `\`migratepages\` by hand ${move.byHandMs.move} ms there and ${move.byHandMs.back} ms back; the page's Move memory ${move.pageMs.move} ms ` +
       `from the click to "Verified" (it re-reads the guest before and the kernel's count after) and its Undo ${move.pageMs.undo} ms.`);
 }
-/** the least-squares slope of the heap against the minute over the second half of the samples, in MB per hour */
-function trend(xs) {
+/** the least-squares slope of a figure (bytes) against the minute over the second half of the samples, in MB per hour */
+function trend(xs, key) {
     const h = xs.slice(Math.floor(xs.length / 2));
     if (h.length < 2) return "–";
-    const mx = h.reduce((a, x) => a + x.minute, 0) / h.length, my = h.reduce((a, x) => a + x.heap, 0) / h.length;
-    const slope = h.reduce((a, x) => a + (x.minute - mx) * (x.heap - my), 0) / h.reduce((a, x) => a + (x.minute - mx) ** 2, 0);
+    const mx = h.reduce((a, x) => a + x.minute, 0) / h.length, my = h.reduce((a, x) => a + x[key], 0) / h.length;
+    const slope = h.reduce((a, x) => a + (x.minute - mx) * (x[key] - my), 0) / h.reduce((a, x) => a + (x.minute - mx) ** 2, 0);
     const v = slope * 60 / 1e6;
     return `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(2)} MB/h`;
 }
-if (soak) {
+for (const soak of soaks) {
+    const pages = ["page", "machines"].filter(k => soak[k]);
+    const both = pages.length === 2;
     const cut = soak.planned && soak.minutes < soak.planned ? `, cut short: ${soak.planned} planned` : "";
-    p("", `## Soak (${soak.minutes} minute${soak.minutes === 1 ? "" : "s"}${cut}, BENCH_SOAK_MINUTES; ${soak.date.slice(0, 10)})`, "",
+    p("", `## Soak${both ? "" : pages[0] === "page" ? ", this page alone" : ", cockpit-machines alone"} (${soak.minutes} minute${soak.minutes === 1 ? "" : "s"}${cut}, BENCH_SOAK_MINUTES; ${soak.date.slice(0, 10)})`, "",
       `${soak.counts ? `${soak.counts.listed} guests listed, ${soak.counts.running} running at the start (${soak.guests} bench guests running, ${soak.counts.bench - soak.guests} shut off, the rest the lab's); ` : ""}` +
       `${soak.machine ? `commit ${soak.commit.slice(0, 7)}, ${soak.machine.cpus} CPUs, guests ${soak.accel === "kvm" ? "KVM" : "TCG"}. ` : ""}` +
-      `Every minute a bench guest (of ${soak.guests}) started or stopped and a pin changed with virsh, both pages open; sampled every minute ` +
-      "(the JS heap after a forced garbage collection; the lab's cockpit-ws runs one bridge for every session, so the bridge and libvirt-dbus " +
-      "serve both pages and their figures are the same in both rows). First sample → last (highest); the trend is the " +
-      "least-squares slope of the JS heap over the second half of the samples, per hour (a leak shows as a slope that does not fall to 0):", "",
-      "| | JS heap | heap trend | DOM nodes | bridge RSS | libvirt-dbus RSS |", "|---|---|---|---|---|---|",
-      ...["page", "machines"].map(k => {
+      `Every minute a bench guest (of ${soak.guests}) started or stopped and a pin changed with virsh, ` +
+      `${both ? "both pages open" : `only ${pages[0] === "page" ? "this page" : "cockpit-machines"} open (BENCH_SOAK_PAGES)`}; sampled every minute ` +
+      "(the JS heap after a forced garbage collection; the lab's cockpit-ws runs one bridge for every session" +
+      `${both ? ", so the bridge and libvirt-dbus serve both pages and their figures are the same in both rows" : ""}). First sample → last (highest); the trends are the ` +
+      "least-squares slopes over the second half of the samples, per hour (a leak shows as a slope that does not fall to 0):", "",
+      "| | JS heap | heap trend | DOM nodes | bridge RSS | bridge trend | libvirt-dbus RSS |", "|---|---|---|---|---|---|---|",
+      ...pages.map(k => {
           const xs = soak[k], mb = v => `${(v / 1e6).toFixed(1)} MB`;
           const cell = (key, f) => `${f(xs.at(0)[key])} → ${f(xs.at(-1)[key])} (${f(Math.max(...xs.map(x => x[key])))})`;
-          return `| ${k === "page" ? "this page" : "cockpit-machines"} | ${cell("heap", mb)} | ${trend(xs)} | ${cell("dom", String)} | ${cell("bridgeRss", mb)} | ${cell("dbusRss", mb)} |`;
+          return `| ${k === "page" ? "this page" : "cockpit-machines"} | ${cell("heap", mb)} | ${trend(xs, "heap")} | ${cell("dom", String)} | ${cell("bridgeRss", mb)} | ${trend(xs, "bridgeRss")} | ${cell("dbusRss", mb)} |`;
       }));
 }
 fs.writeFileSync("bench/results.md", out.join("\n") + "\n");
