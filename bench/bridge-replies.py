@@ -5,7 +5,8 @@
 # each call in turn, each in a bridge of its own. Python, not Node, so that it runs unchanged on a Debian 12 host
 # and inside the NUMA lab (Debian 13), neither of which needs anything installed for it.
 #
-#   python3 bench/bridge-replies.py [K]      (as root, libvirt-dbus reachable; prints one JSON line per call)
+#   python3 bench/bridge-replies.py [K [WHAT...]]   (as root, libvirt-dbus reachable; one JSON line per call)
+# K calls after the warm-up (500); WHAT: only these (a method name, "fsread1" or "spawn"), else all.
 #
 # Found by the soak: Cockpit 287's bridge kept about 9 KiB of every GetAllDomainStats reply (README, Benchmarks).
 import json
@@ -133,6 +134,9 @@ def first_running():
     return paths[0]
 
 
+ONLY = sys.argv[2:]
 guest = first_running()
 for call in CALLS:
+    if ONLY and call[0] not in ONLY and (call[0] != "dbus" or call[2] not in ONLY):
+        continue
     print(json.dumps(measure(call, guest)), flush=True)
