@@ -1,14 +1,14 @@
 #!/usr/bin/python3
-# Does a Cockpit bridge keep memory for the D-Bus replies it passes on? Starts its own cockpit-bridge on a pipe
-# (as cockpit-ws does), speaks Cockpit's protocol to it, opens one D-Bus channel to libvirt-dbus on the system bus
-# and makes the same call many times: the bridge's resident memory after some warm-up calls and after K more, for
+# Does a Cockpit bridge keep memory for what it passes on? Starts its own cockpit-bridge on a pipe (as cockpit-ws
+# does), speaks Cockpit's protocol to it and makes the same request many times (a D-Bus call to libvirt-dbus on the
+# system bus, a file read, a spawn): the bridge's resident memory after some warm-up calls and after K more, for
 # each call in turn, each in a bridge of its own. Python, not Node, so that it runs unchanged on a Debian 12 host
 # and inside the NUMA lab (Debian 13), neither of which needs anything installed for it.
 #
 #   python3 bench/bridge-replies.py [K [WHAT...]]   (as root, libvirt-dbus reachable; one JSON line per call)
 # K calls after the warm-up (500); WHAT: only these (a method name, "fsread1" or "spawn"), else all.
 #
-# Found by the soak: Cockpit 287's bridge kept about 9 KiB of every GetAllDomainStats reply (README, Benchmarks).
+# Found by the soak: Cockpit 287's bridge kept about 9 KiB of every GetAllDomainStats reply (README, Benchmark).
 import json
 import os
 import select
