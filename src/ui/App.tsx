@@ -44,9 +44,10 @@ import { useThreads } from "./useThreads";
  *  them: localStorage "numa-placement-counters" = "1" (test/browser.mjs sets it in every browser it starts). */
 const COUNTERS = (() => { try { return window.localStorage.getItem("numa-placement-counters") === "1" } catch { return false } })();
 
-/** the guest's QEMU process id: its main thread's */
+/** the nodes' free memory before the first read of the threads */
 const NO_MEMORY_FREE = new Map<number, number>();
 
+/** the guest's QEMU process id: its main thread's */
 const mainPid = (row: GuestRow): number | null =>
     row.threads?.find(t => t.role.kind === "emulator" && t.role.main)?.tid ?? null;
 

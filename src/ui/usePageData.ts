@@ -39,8 +39,8 @@ export function usePageData(): PageData & { reload: () => void; hold: (on: boole
     const guests = useMemo(() => systemGuests && userGuests
         ? [...systemGuests, ...userGuests].sort((a, b) => a.name.localeCompare(b.name) || a.connection.localeCompare(b.connection))
         : systemGuests ?? userGuests ?? [], [systemGuests, userGuests]);
-    const systemHost = system.status === "ready" ? system.topology : null;
-    const userHost = user.status === "ready" ? user.topology : null;
+    const systemTopology = system.status === "ready" ? system.topology : null;
+    const userTopology = user.status === "ready" ? user.topology : null;
     const systemUnreadable = system.status === "ready" ? system.unreadable : null;
     const userUnreadable = user.status === "ready" ? user.unreadable : null;
     const unreadable = useMemo(() => [
@@ -51,16 +51,16 @@ export function usePageData(): PageData & { reload: () => void; hold: (on: boole
     const userError = user.status === "error" ? user.error : null;
     const userPending = session === null || user.status === "loading";
     const data: PageData = useMemo(() => {
-        if (systemHost) {
+        if (systemTopology) {
             const problems = userError ? [{ connection: "session" as const, error: userError }] : [];
-            return { status: "ready", topology: systemHost, guests, problems, unreadable };
+            return { status: "ready", topology: systemTopology, guests, problems, unreadable };
         }
         if (systemError) {
-            if (userHost) return { status: "ready", topology: userHost, guests, problems: [{ connection: "system", error: systemError }], unreadable };
+            if (userTopology) return { status: "ready", topology: userTopology, guests, problems: [{ connection: "system", error: systemError }], unreadable };
             if (userPending) return { status: "loading" };
             return { status: "error", error: systemError };
         }
         return { status: "loading" };
-    }, [systemHost, userHost, systemError, userError, userPending, guests, unreadable]);
+    }, [systemTopology, userTopology, systemError, userError, userPending, guests, unreadable]);
     return useMemo(() => ({ ...data, reload, hold, session }), [data, reload, hold, session]);
 }
