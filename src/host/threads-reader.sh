@@ -39,42 +39,39 @@ page_kib=
 if IFS=' ' read -r uptime rest 2>/dev/null < "$P/uptime"; then
     case $uptime in ''|*[!0-9.]*) ;; *) printf 'U\t%s\t100\n' "$uptime" ;; esac
 fi
-# the kernel's page allocation counters of each node (builtins only)
-for f in "$SYS"/devices/system/node/node[0-9]*/numastat; do
-    node=${f%/numastat}; node=${node##*/node}
+# each node's page allocation counters (N), free memory (F) and huge pages (H), builtins only; a file that is
+# missing or not the kernel's leaves its record out, and the node's other records stand
+for d in "$SYS"/devices/system/node/node[0-9]*; do
+    node=${d##*/node}
     case $node in ''|*[!0-9]*) continue ;; esac
+    # the allocation counters, from numastat ("numa_hit 155966376", a key and a count per line)
     hit= miss= foreign= other=
     while read -r key value; do
         case $key in numa_hit) hit=$value ;; numa_miss) miss=$value ;; numa_foreign) foreign=$value ;; other_node) other=$value ;; esac
-    done 2>/dev/null < "$f"
-    case $hit$miss$foreign$other in ''|*[!0-9]*) continue ;; esac
-    [ -n "$hit" ] && [ -n "$miss" ] && [ -n "$foreign" ] && [ -n "$other" ] &&
-        printf 'N\t%s\t%s\t%s\t%s\t%s\n' "$node" "$hit" "$miss" "$foreign" "$other"
-done
-# each node's free memory, KiB, from its meminfo ("Node 0 MemFree: 22750604 kB"; builtins only): what libvirt's
-# NodeGetMemoryStats gives, read here because Cockpit 287's bridge keeps about 1 KiB of every reply of that call
-for f in "$SYS"/devices/system/node/node[0-9]*/meminfo; do
-    node=${f%/meminfo}; node=${node##*/node}
-    case $node in ''|*[!0-9]*) continue ;; esac
+    done 2>/dev/null < "$d/numastat"
+    case $hit$miss$foreign$other in
+        ''|*[!0-9]*) ;;
+        *) [ -n "$hit" ] && [ -n "$miss" ] && [ -n "$foreign" ] && [ -n "$other" ] &&
+               printf 'N\t%s\t%s\t%s\t%s\t%s\n' "$node" "$hit" "$miss" "$foreign" "$other" ;;
+    esac
+    # free memory, KiB, from meminfo ("Node 0 MemFree: 22750604 kB"): what libvirt's NodeGetMemoryStats gives,
+    # read here because Cockpit 287's bridge keeps about 1 KiB of every reply of that call
     free=
     while read -r word id key value rest; do
         [ "$key" = MemFree: ] && { free=$value; break; }
-    done 2>/dev/null < "$f"
-    case $free in ''|*[!0-9]*) continue ;; esac
-    printf 'F\t%s\t%s\n' "$node" "$free"
-done
-# each node's huge pages of each size: how many the kernel reserved and how many are free (builtins only)
-for d in "$SYS"/devices/system/node/node[0-9]*/hugepages/hugepages-[0-9]*kB; do
-    node=${d%/hugepages/*}; node=${node##*/node}
-    size=${d##*/hugepages-}; size=${size%kB}
-    case $node in ''|*[!0-9]*) continue ;; esac
-    case $size in ''|*[!0-9]*) continue ;; esac
-    total= free=
-    read -r total 2>/dev/null < "$d/nr_hugepages"
-    read -r free 2>/dev/null < "$d/free_hugepages"
-    case $total in ''|*[!0-9]*) continue ;; esac
-    case $free in ''|*[!0-9]*) continue ;; esac
-    printf 'H\t%s\t%s\t%s\t%s\n' "$node" "$size" "$total" "$free"
+    done 2>/dev/null < "$d/meminfo"
+    case $free in ''|*[!0-9]*) ;; *) printf 'F\t%s\t%s\n' "$node" "$free" ;; esac
+    # the huge pages of each size: how many the kernel reserved and how many are free
+    for h in "$d"/hugepages/hugepages-[0-9]*kB; do
+        size=${h##*/hugepages-}; size=${size%kB}
+        case $size in ''|*[!0-9]*) continue ;; esac
+        total= free=
+        read -r total 2>/dev/null < "$h/nr_hugepages"
+        read -r free 2>/dev/null < "$h/free_hugepages"
+        case $total in ''|*[!0-9]*) continue ;; esac
+        case $free in ''|*[!0-9]*) continue ;; esac
+        printf 'H\t%s\t%s\t%s\t%s\n' "$node" "$size" "$total" "$free"
+    done
 done
 # the network interfaces and the PCI devices asked for (-d; the PCI addresses hold no blank or pattern character)
 [ "$devices" = 1 ] && devices_read $pcis
