@@ -6,7 +6,8 @@
 # and inside the NUMA lab (Debian 13), neither of which needs anything installed for it.
 #
 #   python3 bench/bridge-replies.py [K [WHAT...]]   (as root, libvirt-dbus reachable; one JSON line per call)
-# K calls after the warm-up (500); WHAT: only these (a method name, "fsread1" or "spawn"), else all.
+# K calls after the warm-up (500); WHAT: only these (a method name, "fsread1" or "spawn"), else all. Each line has
+# the bridge's RSS ten times along the K calls ("trend"), which tells growth that levels off from growth that does not.
 #
 # Found by the soak: Cockpit 287's bridge kept about 9 KiB of every GetAllDomainStats reply (README, Benchmark).
 import json
@@ -115,12 +116,15 @@ def measure(call, guest):
         for n in range(WARM):
             size = one_call(bridge, call, guest, n)
         before = bridge.rss_kib()
+        trend = []  # [calls so far, KiB] ten times along the way: does the growth level off?
         for n in range(WARM, WARM + K):
             one_call(bridge, call, guest, n)
+            if (n - WARM + 1) % max(1, K // 10) == 0:
+                trend.append([n - WARM + 1, bridge.rss_kib()])
         after = bridge.rss_kib()
         return {"what": call[0], "request": call[2] if call[0] == "dbus" else call[1],
                 "args": call[3] if call[0] == "dbus" else None, "calls": K, "answerBytes": size,
-                "rssBeforeKiB": before, "rssAfterKiB": after, "kibPerCall": round((after - before) / K, 2)}
+                "rssBeforeKiB": before, "rssAfterKiB": after, "kibPerCall": round((after - before) / K, 2), "trend": trend}
     finally:
         bridge.close()
 
